@@ -1,0 +1,77 @@
+# Assure: `make run` to start the platform, `make test` to run the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STATIC_BUILD := build/static
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install assets run serve worker test test-unit test-system test-postgres lint format bench check clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STATIC_BUILD)/.built: node_modules/.installed assure/core/static_src/assure.scss
+	mkdir -p $(STATIC_BUILD)/nhsuk $(STATIC_BUILD)/htmx
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+		assure/core/static_src/assure.scss $(STATIC_BUILD)/assure.css
+	cp -R $(NHSUK)/assets/images $(STATIC_BUILD)/nhsuk/
+	cp $(NHSUK)/nhsuk-frontend.min.js $(STATIC_BUILD)/nhsuk/
+	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC_BUILD)/htmx/
+	touch $@
+
+install: $(VENV)/.installed $(STATIC_BUILD)/.built ## Python and npm dependencies, and the built front-end assets
+
+assets: $(STATIC_BUILD)/.built
+
+run: install ## Migrate, load the framework and demo region, start a worker and serve on http://127.0.0.1:8000
+	mkdir -p var
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Serve without re-seeding
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(PY) manage.py db_worker
+
+test: install ## The whole suite on SQLite (unit, integration); browser tests run in test-system
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=assure.config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=assure.config.settings.test $(PY) manage.py check --fail-level WARNING
+	$(BIN)/pytest -n 2 -q
+
+test-unit: install
+	$(BIN)/pytest -n 2 -q
+
+test-system: install ## Browser tests (Playwright + Debian's Chromium + axe-core)
+	$(BIN)/pytest -q -m system tests/system -p no:xdist
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint assure --lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@echo "Benchmarks arrive with the national dataset."
+
+clean:
+	rm -rf $(VENV) node_modules build staticfiles

@@ -1,0 +1,131 @@
+"""A CCG's self-assessment in a cycle: one response per framework item, submissions as snapshots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from assure.core.models import PublicModel
+
+NARRATIVE_MAX_LENGTH = 3000
+REASON_MAX_LENGTH = 500
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssessmentQuerySet:
+        from assure.core import permissions
+
+        return permissions.visible_assessments(user, self)
+
+
+class Assessment(PublicModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="assessments")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="assessments"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    shared_with_hwb = models.BooleanField(
+        default=False, help_text="Once submitted, the CCG's partner HWBs may read the submitted version."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "organisation"], name="assessment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} – {self.cycle.name}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def framework(self):
+        return self.cycle.framework
+
+
+class ItemResponse(models.Model):
+    """A CCG's rating of one item. `version` grows by one with every save, so stale edits can be refused."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    item = models.ForeignKey("frameworks.Item", on_delete=models.PROTECT, related_name="responses")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, max_length=REASON_MAX_LENGTH)
+    narrative = models.TextField(blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item__domain__number", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="response_unique"),
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False) | models.Q(rating__isnull=True),
+                name="response_na_has_no_rating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code}: {self.display_rating}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or self.rating is not None
+
+    @property
+    def maturity_value(self):
+        from assure.frameworks.maturity import NOT_APPLICABLE
+
+        return NOT_APPLICABLE if self.not_applicable else self.rating
+
+    @property
+    def display_rating(self) -> str:
+        if self.not_applicable:
+            return "Not applicable"
+        return "Not rated" if self.rating is None else str(self.rating)
+
+    def as_audit(self) -> dict:
+        return {
+            "rating": self.rating,
+            "not_applicable": self.not_applicable,
+            "reason": self.reason,
+            "narrative": self.narrative,
+        }
+
+
+class Submission(models.Model):
+    """A submitted self-assessment as it stood, and its reopening if an assessor reopened it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
+    number = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    snapshot = models.JSONField()
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["assessment", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="submission_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.number} of {self.assessment}"

@@ -1,0 +1,329 @@
+"""Self-assessment workflows: rating items without lost updates, submitting, reopening."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from assure.audit.services import audit_record
+from assure.cycles.models import Cycle
+from assure.evidence.models import Evidence
+from assure.frameworks.maturity import DomainResult, evaluate_domain
+from assure.frameworks.models import Item
+from assure.organisations.models import Membership, Organisation, Role
+
+from .models import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, Assessment, ItemResponse, Submission
+
+
+class AssessmentLocked(Exception):
+    """The assessment is submitted, so it cannot be changed until an assessor reopens it."""
+
+
+class StaleEdit(Exception):
+    """Someone else saved the item after this edit began. Carries the item as it now stands."""
+
+    def __init__(self, current: ItemResponse):
+        self.current = current
+        who = current.updated_by.get_full_name() if current.updated_by else "someone else"
+        super().__init__(
+            f"{who} saved item {current.item.code} while you were editing it, so your change was not saved. "
+            "Their version is shown; make your change again if it is still needed."
+        )
+
+
+class ItemInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+class IncompleteAssessment(Exception):
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(f"{len(missing)} item(s) still need a rating or to be marked not applicable")
+
+
+@dataclass
+class ItemInput:
+    rating: int | None
+    not_applicable: bool
+    reason: str = ""
+    narrative: str = ""
+    evidence: list[str] | None = field(default=None)  # evidence public ids; None leaves links unchanged
+
+
+@transaction.atomic
+def assessment_get_or_create(*, cycle: Cycle, organisation: Organisation) -> Assessment:
+    assessment, _ = Assessment.objects.get_or_create(cycle=cycle, organisation=organisation)
+    existing = set(assessment.responses.values_list("item_id", flat=True))
+    missing = (
+        Item.objects.filter(framework=cycle.framework_id)
+        .exclude(pk__in=existing)
+        .values_list("pk", flat=True)
+    )
+    ItemResponse.objects.bulk_create(
+        [ItemResponse(assessment=assessment, item_id=pk) for pk in missing], ignore_conflicts=True
+    )
+    return assessment
+
+
+def item_validate(*, assessment: Assessment, code: str, data: ItemInput) -> dict[str, str]:
+    """Errors keyed by field, written for the person rating item `code`."""
+    errors: dict[str, str] = {}
+    scale = assessment.framework.spec.scale
+    values = [p.value for p in scale]
+    if data.not_applicable:
+        if data.rating is not None:
+            errors["rating"] = f"Choose a rating or mark {code} not applicable, not both"
+        if not assessment.framework.spec.allow_not_applicable:
+            errors["not_applicable"] = "This framework does not allow items to be marked not applicable"
+        if not data.reason.strip():
+            errors["reason"] = f"Give a reason why {code} does not apply"
+    elif data.rating is not None and data.rating not in values:
+        errors["rating"] = f"Choose a rating for {code} from {min(values)} to {max(values)}"
+    if len(data.reason) > REASON_MAX_LENGTH:
+        errors["reason"] = f"The reason must be {REASON_MAX_LENGTH} characters or fewer"
+    if len(data.narrative) > NARRATIVE_MAX_LENGTH:
+        errors["narrative"] = (
+            f"The narrative for {code} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer "
+            f"(it has {len(data.narrative):,})"
+        )
+    return errors
+
+
+@transaction.atomic
+def item_save(*, response: ItemResponse, user, data: ItemInput, version: int) -> ItemResponse:
+    """Save one item if nobody else saved it since `version`. Raises StaleEdit, ItemInvalid or AssessmentLocked."""
+    assessment = response.assessment
+    code = response.item.code
+    errors = item_validate(assessment=assessment, code=code, data=data)
+    evidence: list[Evidence] | None = None
+    if data.evidence is not None:
+        evidence = list(
+            Evidence.objects.filter(organisation=assessment.organisation, public_id__in=data.evidence)
+        )
+        if len(evidence) != len(set(data.evidence)):
+            errors["evidence"] = "Choose evidence from your CCG's evidence library"
+    if errors:
+        raise ItemInvalid(errors)
+    if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
+        raise AssessmentLocked("This self-assessment has been submitted and can no longer be changed.")
+
+    before = ItemResponse.objects.select_related("item", "updated_by").get(pk=response.pk)
+    updated = ItemResponse.objects.filter(pk=response.pk, version=version).update(
+        rating=None if data.not_applicable else data.rating,
+        not_applicable=data.not_applicable,
+        reason=data.reason.strip() if data.not_applicable else "",
+        narrative=data.narrative,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        updated_by=user,
+    )
+    if not updated:
+        raise StaleEdit(before)
+    after = ItemResponse.objects.select_related("item", "updated_by").get(pk=response.pk)
+    old_links = set(
+        Evidence.objects.filter(organisation=assessment.organisation, items=after.item).values_list(
+            "public_id", flat=True
+        )
+    )
+    if evidence is not None:
+        new_links = {e.public_id for e in evidence}
+        for item_evidence in Evidence.objects.filter(
+            organisation=assessment.organisation, public_id__in=old_links - new_links
+        ):
+            item_evidence.items.remove(after.item)
+        for item_evidence in evidence:
+            if item_evidence.public_id not in old_links:
+                item_evidence.items.add(after.item)
+    else:
+        new_links = old_links
+    before_state = {**before.as_audit(), "evidence": sorted(str(e) for e in old_links)}
+    after_state = {**after.as_audit(), "evidence": sorted(str(e) for e in new_links)}
+    if before_state != after_state:
+        audit_record(
+            actor=user,
+            action="item.saved",
+            obj=after,
+            organisation=assessment.organisation,
+            context=f"Item {code}",
+            before=before_state,
+            after=after_state,
+        )
+    return after
+
+
+def assessment_results(
+    assessment: Assessment, responses: list[ItemResponse] | None = None
+) -> dict[int, DomainResult]:
+    """Each domain's maturity level and threshold verdict, from the current ratings."""
+    if responses is None:
+        responses = list(assessment.responses.select_related("item__domain"))
+    rules = assessment.framework.spec.rules
+    by_domain: dict[int, list[Item]] = defaultdict(list)
+    ratings = {}
+    for response in responses:
+        by_domain[response.item.domain.number].append(response.item)
+        ratings[response.item.code] = response.maturity_value
+    return {number: evaluate_domain(rules, items, ratings) for number, items in sorted(by_domain.items())}
+
+
+def _snapshot(assessment: Assessment, user, now) -> dict:
+    responses = list(assessment.responses.select_related("item__domain"))
+    links = defaultdict(list)
+    for evidence in (
+        Evidence.objects.filter(organisation=assessment.organisation, items__framework=assessment.framework)
+        .select_related("evidence_type")
+        .prefetch_related("items")
+        .distinct()
+    ):
+        for item in evidence.items.all():
+            links[item.code].append(
+                {
+                    "id": str(evidence.public_id),
+                    "title": evidence.title,
+                    "type": evidence.evidence_type.title,
+                    "document_date": evidence.document_date.isoformat(),
+                    "link": evidence.url,
+                    "file": evidence.original_name,
+                }
+            )
+    results = assessment_results(assessment, responses)
+    return {
+        "framework": {"slug": assessment.framework.slug, "version": assessment.framework.version},
+        "submitted_at": now.isoformat(),
+        "submitted_by": user.email,
+        "items": [
+            {
+                "code": r.item.code,
+                "domain": r.item.domain.number,
+                "tier": r.item.tier,
+                "text": r.item.text,
+                "rating": r.rating,
+                "not_applicable": r.not_applicable,
+                "reason": r.reason,
+                "narrative": r.narrative,
+                "evidence": links.get(r.item.code, []),
+            }
+            for r in responses
+        ],
+        "domains": [
+            {
+                "number": number,
+                "level": result.level_code,
+                "level_label": result.level_label,
+                "meets_threshold": result.threshold_met,
+                "rated": result.rated,
+                "not_applicable": result.not_applicable,
+                "total": result.total,
+            }
+            for number, result in results.items()
+        ],
+    }
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user) -> Submission:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not assessment.is_draft:
+        raise AssessmentLocked("This self-assessment has already been submitted.")
+    missing = list(
+        assessment.responses.filter(rating__isnull=True, not_applicable=False)
+        .order_by("item__domain__number", "item__position")
+        .values_list("item__code", flat=True)
+    )
+    if missing:
+        raise IncompleteAssessment(missing)
+    now = timezone.now()
+    number = assessment.submissions.count() + 1
+    submission = Submission.objects.create(
+        assessment=assessment,
+        number=number,
+        submitted_at=now,
+        submitted_by=user,
+        snapshot=_snapshot(assessment, user, now),
+    )
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = now
+    assessment.first_submitted_at = assessment.first_submitted_at or now
+    assessment.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="assessment.submitted",
+        obj=assessment,
+        organisation=assessment.organisation,
+        context=f"Self-assessment submission {number}",
+        before={"status": "draft"},
+        after={"status": "submitted"},
+    )
+    return submission
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Submission:
+    reason = reason.strip()
+    if not reason:
+        raise ItemInvalid({"reason": "Give a reason for reopening the self-assessment"})
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_draft:
+        raise AssessmentLocked("This self-assessment is not submitted, so there is nothing to reopen.")
+    submission = assessment.submissions.order_by("-number").first()
+    submission.reopened_at = timezone.now()
+    submission.reopened_by = user
+    submission.reopen_reason = reason
+    submission.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    assessment.status = Assessment.Status.DRAFT
+    assessment.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=user,
+        action="assessment.reopened",
+        obj=assessment,
+        organisation=assessment.organisation,
+        context=f"Self-assessment submission {submission.number} reopened",
+        before={"status": "submitted"},
+        after={"status": "draft", "reason": reason},
+    )
+    leads = list(
+        Membership.objects.filter(
+            organisation=assessment.organisation, role=Role.CCG_LEAD, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    if leads:
+        link = settings.SITE_URL + reverse("assessments:task_list", args=[assessment.public_id])
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Your self-assessment for {assessment.cycle.name} has been reopened",
+                message=(
+                    f"{user.get_full_name()} has reopened {assessment.organisation.name}'s self-assessment "
+                    f"for {assessment.cycle.name}.\n\nReason: {reason}\n\nYou can change it and submit it again: {link}\n"
+                ),
+                from_email=None,
+                recipient_list=leads,
+                fail_silently=True,
+            )
+        )
+    return submission
+
+
+@transaction.atomic
+def assessment_share(*, assessment: Assessment, user, shared: bool) -> Assessment:
+    if assessment.shared_with_hwb != shared:
+        Assessment.objects.filter(pk=assessment.pk).update(shared_with_hwb=shared, updated_at=timezone.now())
+        audit_record(
+            actor=user,
+            action="assessment.sharing",
+            obj=assessment,
+            organisation=assessment.organisation,
+            context="Sharing with partner HWBs",
+            before={"shared_with_hwb": assessment.shared_with_hwb},
+            after={"shared_with_hwb": shared},
+        )
+        assessment.shared_with_hwb = shared
+    return assessment

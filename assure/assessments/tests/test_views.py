@@ -1,0 +1,222 @@
+"""The self-assessment pages, as each kind of person meets them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from assure.assessments import services
+from assure.assessments.models import Assessment, ItemResponse
+
+
+@pytest.fixture
+def camden(demo) -> Assessment:
+    return Assessment.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+
+
+@pytest.fixture
+def islington(demo) -> Assessment:
+    return Assessment.objects.get(cycle=demo.cycle, organisation=demo.ccg2)
+
+
+def _url(name, assessment, *args):
+    return reverse(f"assessments:{name}", args=[assessment.public_id, *args])
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_home_page_leads_a_ccg_member_into_their_self_assessment(demo, ccg_staff_client, camden):
+    home = _text(ccg_staff_client.get("/"))
+    start = reverse("assessments:start", args=[demo.cycle.public_id, "07R"])
+    assert f'href="{start}"' in home
+    assert ccg_staff_client.get(start)["Location"] == _url("task_list", camden)
+
+
+def test_task_list_shows_each_domain_with_status_level_and_evidence(
+    ccg_lead_client, camden, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20):
+        page = _text(ccg_lead_client.get(_url("task_list", camden)))
+    assert "You have answered 39 of 77 items." in page
+    assert "Domain 1: Clinical focus" in page and "Domain 6: Leadership" in page
+    assert page.count("Not started") == 4
+    assert "Completed" in page
+    assert "Threshold: not met" in page
+    assert "Evidence: 2 of 6 types, 1 over 12 months old." in page  # constitution linked; JSNA is old
+
+
+def test_domain_page_groups_items_by_tier_with_key_points_and_shortfall(ccg_lead_client, camden):
+    page = _text(ccg_lead_client.get(_url("domain", camden, 1)))
+    assert page.index("Build the basics") < page.index("1.1") < page.index("Develop together for the future")
+    assert "Key points to consider" in page
+    assert "Below threshold" in page
+    assert "1 more basics item at “In place” or above" in page
+    assert 'href="#item-1-3"' in page
+    assert "You can enter up to 3000 characters" in page
+
+
+def test_domain_page_query_count_does_not_grow_with_items(
+    ccg_lead_client, camden, django_assert_max_num_queries
+):
+    # Domain 2 has 28 items, domain 6 has 7: both within the same bound.
+    for number in (2, 6):
+        with django_assert_max_num_queries(22):
+            assert ccg_lead_client.get(_url("domain", camden, number)).status_code == 200
+
+
+def _form(page_html: str, code: str) -> dict:
+    version = re.search(rf'name="item-{re.escape(code)}-version" value="(\d+)"', page_html).group(1)
+    return {f"item-{code}-version": version}
+
+
+def test_saving_without_javascript_redirects_back_to_the_item(ccg_staff_client, camden):
+    page = ccg_staff_client.get(_url("domain", camden, 3)).content.decode()
+    data = {**_form(page, "3.1"), "item-3.1-rating": "2", "item-3.1-narrative": "Plans agreed with the HWB."}
+    response = ccg_staff_client.post(_url("save_item", camden, "3.1"), data)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/domains/3/#item-3-1")
+    saved = ItemResponse.objects.get(assessment=camden, item__code="3.1")
+    assert (saved.rating, saved.narrative, saved.version) == (2, "Plans agreed with the HWB.", 1)
+    assert "Item 3.1 saved." in _text(ccg_staff_client.get(response["Location"]))
+
+
+def test_saving_with_htmx_returns_the_item_and_the_new_domain_result(ccg_staff_client, camden):
+    page = ccg_staff_client.get(_url("domain", camden, 1)).content.decode()
+    data = {**_form(page, "1.3"), "item-1.3-rating": "2", "item-1.3-narrative": ""}
+    response = ccg_staff_client.post(_url("save_item", camden, "1.3"), data, headers={"HX-Request": "true"})
+    body = _text(response)
+    assert response.status_code == 200
+    assert body.strip().startswith('<div class="assure-item" id="item-1-3">')
+    assert "Saved." in body
+    assert 'id="domain-result"' in body and 'hx-swap-oob="true"' in body
+    assert "Basics built" in body  # 1.3 was the last basics item below In place
+
+
+def test_two_sessions_editing_the_same_item_never_overwrite_each_other(demo, client_for, camden):
+    lead, staff = client_for(demo.ccg_lead), client_for(demo.ccg_staff)
+    lead_page = lead.get(_url("domain", camden, 4)).content.decode()
+    staff_page = staff.get(_url("domain", camden, 4)).content.decode()
+
+    lead.post(
+        _url("save_item", camden, "4.1"),
+        {**_form(lead_page, "4.1"), "item-4.1-rating": "3", "item-4.1-narrative": "Lead"},
+    )
+    refused = staff.post(
+        _url("save_item", camden, "4.1"),
+        {**_form(staff_page, "4.1"), "item-4.1-rating": "0", "item-4.1-narrative": "Staff"},
+        headers={"HX-Request": "true"},
+    )
+
+    body = _text(refused)
+    assert "Your change to 4.1 was not saved" in body
+    assert "Dr Clare Lead saved item 4.1 while you were editing it" in body
+    assert "Now saved: 3 – “Lead”" in body
+    stored = ItemResponse.objects.get(assessment=camden, item__code="4.1")
+    assert (stored.rating, stored.narrative) == (3, "Lead")
+
+
+def test_invalid_item_shows_the_error_and_keeps_what_was_typed(ccg_staff_client, camden):
+    page = ccg_staff_client.get(_url("domain", camden, 5)).content.decode()
+    data = {
+        **_form(page, "5.1"),
+        "item-5.1-rating": "na",
+        "item-5.1-reason": "",
+        "item-5.1-narrative": "Draft words",
+    }
+    body = _text(ccg_staff_client.post(_url("save_item", camden, "5.1"), data))
+    assert "There is a problem" in body
+    assert "Give a reason why 5.1 does not apply" in body
+    assert "Draft words" in body
+    assert ItemResponse.objects.get(assessment=camden, item__code="5.1").version == 0
+
+
+def test_people_outside_the_ccg_cannot_see_a_draft(
+    camden, ccg2_lead_client, hwb_lead_client, assessor_client, region_client, outsider_client, client
+):
+    for other in (ccg2_lead_client, hwb_lead_client, assessor_client, region_client, outsider_client):
+        assert other.get(_url("task_list", camden)).status_code == 404
+        assert other.get(_url("domain", camden, 1)).status_code == 404
+        assert (
+            other.post(
+                _url("save_item", camden, "1.1"), {"item-1.1-rating": "0", "item-1.1-version": "0"}
+            ).status_code
+            == 404
+        )
+    assert client.get(_url("task_list", camden)).status_code == 302
+
+
+def test_only_the_lead_submits_and_only_when_complete(demo, client_for, camden):
+    staff = client_for(demo.ccg_staff)
+    assert staff.get(_url("submit", camden)).status_code == 403
+    lead = client_for(demo.ccg_lead)
+    page = _text(lead.get(_url("submit", camden)))
+    assert "You cannot submit yet" in page and "38 items still need a rating" in page
+    assert lead.post(_url("submit", camden)).status_code == 200
+    camden.refresh_from_db()
+    assert camden.status == "draft"
+
+
+def test_submitted_assessment_is_read_by_assessor_and_shared_hwb(demo, islington, client_for):
+    assessor = client_for(demo.assessor)
+    response = assessor.get(_url("task_list", islington))
+    assert response["Location"] == _url("submission", islington, 1)
+    page = _text(assessor.get(response["Location"]))
+    assert "NHS Islington CCG: submitted self-assessment" in page
+    assert "Reopen this self-assessment" in page
+    # Islington shares with its own HWB; Camden's HWB lead is not a partner.
+    assert client_for(demo.hwb_lead).get(_url("submission", islington, 1)).status_code == 404
+
+
+def test_assessor_reopens_with_a_reason_and_the_ccg_sees_why(
+    demo, islington, client_for, django_capture_on_commit_callbacks
+):
+    assessor = client_for(demo.assessor)
+    assert (
+        _text(assessor.post(_url("reopen", islington), {"reason": ""})).count("Give a reason for reopening")
+        >= 1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = assessor.post(
+            _url("reopen", islington), {"reason": "Evidence for domain 5 is out of date."}
+        )
+    assert response.status_code == 302
+    islington.refresh_from_db()
+    assert islington.status == "draft"
+    page = _text(client_for(demo.ccg2_lead).get(_url("task_list", islington)))
+    assert "Reopened by an assessor" in page and "Evidence for domain 5 is out of date." in page
+    # The CCG's lead cannot reopen; a CCG lead of another CCG cannot see it.
+    assert client_for(demo.ccg_lead).get(_url("reopen", islington)).status_code == 404
+
+
+def test_partner_hwb_sees_the_submitted_version_only_when_shared(demo, camden, client_for):
+    lead = client_for(demo.ccg_lead)
+    for response in camden.responses.select_related("item", "assessment__cycle__framework").filter(
+        rating__isnull=True, not_applicable=False
+    ):
+        services.item_save(
+            response=response,
+            user=demo.ccg_lead,
+            data=services.ItemInput(rating=1, not_applicable=False),
+            version=response.version,
+        )
+    assert lead.post(_url("submit", camden)).status_code == 302
+    hwb = client_for(demo.hwb_lead)
+    assert hwb.get(_url("submission", camden, 1)).status_code == 404
+    lead.post(_url("share", camden), {"shared": "yes"})
+    assert "submitted self-assessment" in _text(hwb.get(_url("submission", camden, 1)))
+    # Not the working draft, and they cannot edit.
+    assert hwb.get(_url("domain", camden, 1)).status_code == 404
+
+
+def test_item_history_and_audit_log(demo, camden, client_for):
+    lead = client_for(demo.ccg_lead)
+    history = _text(lead.get(_url("item_history", camden, "1.1")))
+    assert "History of item 1.1" in history and "ccg.lead@example.org" in history
+    assert "Agreed at the governing body." in history
+    assert "Who changed what" in _text(lead.get(_url("audit", camden)))
+    # Contributors read item history but not the whole audit log.
+    assert client_for(demo.ccg_staff).get(_url("audit", camden)).status_code == 404

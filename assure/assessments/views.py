@@ -1,0 +1,458 @@
+"""Self-assessment pages: the task list, a domain's items, submitting, the submitted version, reopening."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assure.audit.models import AuditEvent
+from assure.core import permissions
+from assure.core.templatetags.nhsuk import domid
+from assure.core.views import login_required_get
+from assure.cycles.models import Cycle
+from assure.evidence.models import Evidence
+from assure.evidence.queries import coverage_for
+from assure.frameworks.models import Domain, Item
+from assure.organisations.models import Organisation
+
+from . import services
+from .forms import ItemForm, ReopenForm
+from .models import Assessment, ItemResponse, Submission
+
+
+def _assessment(request, public_id) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related(
+            "cycle__framework", "organisation__region"
+        ),
+        public_id=public_id,
+    )
+
+
+def _crumbs(assessment: Assessment, *extra) -> list[tuple[str, str]]:
+    crumbs = [
+        ("Home", reverse("core:home")),
+        (
+            f"{assessment.organisation.name} self-assessment",
+            reverse("assessments:task_list", args=[assessment.public_id]),
+        ),
+    ]
+    return crumbs + list(extra)
+
+
+def _status(result) -> tuple[str, str]:
+    answered = result.rated + result.not_applicable
+    if answered == 0:
+        return "Not started", "grey"
+    if answered < result.total:
+        return "In progress", "blue"
+    return "Completed", ""
+
+
+@login_required_get
+def start(request, cycle_id, code):
+    """A CCG member's way into their self-assessment for a cycle: created on first visit."""
+    cycle = get_object_or_404(
+        Cycle.objects.visible_to(request.user).select_related("framework"), public_id=cycle_id
+    )
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user).filter(cycles=cycle), code=code
+    )
+    assessment = (
+        Assessment.objects.visible_to(request.user).filter(cycle=cycle, organisation=organisation).first()
+    )
+    if assessment is None:
+        if not permissions.is_ccg_member(request.user, organisation.pk):
+            raise Http404("No self-assessment")
+        assessment = services.assessment_get_or_create(cycle=cycle, organisation=organisation)
+    return redirect("assessments:task_list", assessment.public_id)
+
+
+@login_required_get
+def task_list(request, public_id):
+    assessment = _assessment(request, public_id)
+    if not permissions.is_ccg_member(request.user, assessment.organisation_id):
+        # Assessors, regional leads and partner HWBs read the submitted version, never the working draft.
+        latest = assessment.submissions.order_by("-number").first()
+        if latest is None:
+            raise Http404("Not submitted")
+        return redirect("assessments:submission", assessment.public_id, latest.number)
+    responses = list(assessment.responses.select_related("item__domain"))
+    results = services.assessment_results(assessment, responses)
+    domains = list(Domain.objects.filter(framework=assessment.framework).order_by("number"))
+    cover = coverage_for(organisation=assessment.organisation, framework=assessment.framework)
+    rows = []
+    for domain in domains:
+        result = results.get(domain.number)
+        status, colour = _status(result)
+        rows.append(
+            {
+                "domain": domain,
+                "result": result,
+                "status": status,
+                "colour": colour,
+                "coverage": cover.get(domain.number),
+            }
+        )
+    submissions = list(assessment.submissions.select_related("reopened_by").order_by("-number"))
+    answered = sum(r.is_answered for r in responses)
+    return render(
+        request,
+        "assessments/task_list.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "answered": answered,
+            "total": len(responses),
+            "submissions": submissions,
+            "last_reopen": next((s for s in submissions if s.reopened_at), None)
+            if assessment.is_draft
+            else None,
+            "can_edit": permissions.can_edit_assessment(request.user, assessment),
+            "can_submit": permissions.can_submit_assessment(request.user, assessment),
+            "can_share": permissions.can_share_assessment(request.user, assessment),
+            "can_read_audit": permissions.can_read_audit(request.user, assessment.organisation),
+            "crumbs": [("Home", reverse("core:home"))],
+        },
+    )
+
+
+def _item_forms(assessment, responses, evidence_choices):
+    spec = assessment.framework.spec
+    forms = {}
+    for response in responses:
+        initial = {
+            "rating": "na"
+            if response.not_applicable
+            else ("" if response.rating is None else str(response.rating)),
+            "reason": response.reason,
+            "narrative": response.narrative,
+            "evidence": [str(e.public_id) for e in response.item.evidence_for_org],
+            "version": response.version,
+        }
+        forms[response.item.code] = ItemForm(
+            initial=initial,
+            code=response.item.code,
+            scale=spec.scale,
+            evidence_choices=evidence_choices,
+            allow_na=spec.allow_not_applicable,
+        )
+    return forms
+
+
+def _domain_context(request, assessment, number, *, stale=None):
+    domain = get_object_or_404(
+        Domain.objects.filter(framework=assessment.framework).prefetch_related("themes", "key_points"),
+        number=number,
+    )
+    evidence = list(
+        Evidence.objects.filter(organisation=assessment.organisation).select_related("evidence_type")
+    )
+    evidence_choices = [(str(e.public_id), f"{e.title} ({e.evidence_type.title})") for e in evidence]
+    responses = list(
+        assessment.responses.filter(item__domain=domain)
+        .select_related("item__domain", "updated_by")
+        .prefetch_related(
+            Prefetch(
+                "item__evidence",
+                queryset=Evidence.objects.filter(organisation=assessment.organisation),
+                to_attr="evidence_for_org",
+            )
+        )
+        .order_by("item__position")
+    )
+    forms = _item_forms(assessment, responses, evidence_choices)
+    all_responses = list(assessment.responses.select_related("item__domain"))
+    result = services.assessment_results(assessment, all_responses)[domain.number]
+    domains = list(
+        Domain.objects.filter(framework=assessment.framework).order_by("number").only("number", "short_title")
+    )
+    entries = [
+        {
+            "response": r,
+            "form": forms[r.item.code],
+            "stale": stale if stale and stale.current.pk == r.pk else None,
+        }
+        for r in responses
+    ]
+    return {
+        "assessment": assessment,
+        "domain": domain,
+        "domains": domains,
+        "basics": [e for e in entries if e["response"].item.tier == Item.Tier.BASICS],
+        "future": [e for e in entries if e["response"].item.tier == Item.Tier.FUTURE],
+        "result": result,
+        "shortfall_items": _shortfall_items(result, responses),
+        "can_edit": permissions.can_edit_assessment(request.user, assessment),
+        "has_evidence": bool(evidence),
+        "crumbs": _crumbs(assessment),
+    }
+
+
+def _shortfall_items(result, responses, assessment=None):
+    """The items named in what is still needed for the next level, with their text."""
+    texts = {r.item.code: r.item.text for r in responses}
+    labels = {p.value: p.label for p in responses[0].assessment.framework.spec.scale} if responses else {}
+    return [
+        {
+            "shortfall": shortfall,
+            "min_label": labels.get(shortfall.min_rating, shortfall.min_rating),
+            "items": [(code, texts.get(code, "")) for code in shortfall.items_below],
+        }
+        for shortfall in result.next_level_shortfalls
+    ]
+
+
+@login_required_get
+def domain(request, public_id, number):
+    assessment = _assessment(request, public_id)
+    if not permissions.is_ccg_member(request.user, assessment.organisation_id):
+        raise Http404("Not your assessment")
+    return render(request, "assessments/domain.html", _domain_context(request, assessment, number))
+
+
+@require_POST
+def save_item(request, public_id, code):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    assessment = _assessment(request, public_id)
+    if not permissions.is_ccg_member(request.user, assessment.organisation_id):
+        raise Http404("Not your assessment")
+    response = get_object_or_404(
+        ItemResponse.objects.select_related("item__domain", "assessment__cycle__framework"),
+        assessment=assessment,
+        item__code=code,
+    )
+    number = response.item.domain.number
+    if not permissions.can_edit_assessment(request.user, assessment):
+        messages.error(request, "This self-assessment has been submitted and can no longer be changed.")
+        return redirect("assessments:task_list", assessment.public_id)
+    spec = assessment.framework.spec
+    form = ItemForm(
+        request.POST,
+        code=code,
+        scale=spec.scale,
+        evidence_choices=_evidence_choices(assessment),
+        allow_na=spec.allow_not_applicable,
+    )
+    stale = None
+    saved = None
+    if form.is_valid():
+        rating = form.cleaned_data["rating"]
+        data = services.ItemInput(
+            rating=int(rating) if rating not in ("", "na") else None,
+            not_applicable=rating == "na",
+            reason=form.cleaned_data["reason"],
+            narrative=form.cleaned_data["narrative"],
+            evidence=form.cleaned_data["evidence"],
+        )
+        try:
+            saved = services.item_save(
+                response=response, user=request.user, data=data, version=form.cleaned_data["version"]
+            )
+        except services.ItemInvalid as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        except services.StaleEdit as exc:
+            stale = exc
+        except services.AssessmentLocked as exc:
+            messages.error(request, str(exc))
+            return redirect("assessments:task_list", assessment.public_id)
+    if saved is not None and not request.htmx:
+        messages.success(request, f"Item {code} saved.")
+        return redirect(
+            f"{reverse('assessments:domain', args=[assessment.public_id, number])}#item-{domid(code)}"
+        )
+    context = _domain_context(request, assessment, number, stale=stale)
+    entry = next(e for e in context["basics"] + context["future"] if e["response"].item.code == code)
+    if saved is None and stale is None:
+        entry["form"] = form  # keep what the person typed, with the errors
+    if request.htmx:
+        return render(
+            request,
+            "assessments/item_row.html",
+            {**context, "entry": entry, "just_saved": saved is not None, "oob_result": True},
+        )
+    return render(
+        request,
+        "assessments/domain.html",
+        {
+            **context,
+            "error_code": code,
+            "error_form": entry["form"] if saved is None and stale is None else None,
+        },
+    )
+
+
+def _evidence_choices(assessment):
+    return [
+        (str(e.public_id), e.title)
+        for e in Evidence.objects.filter(organisation=assessment.organisation).only("public_id", "title")
+    ]
+
+
+@login_required_get
+def item_history(request, public_id, code):
+    assessment = _assessment(request, public_id)
+    if not permissions.is_ccg_member(
+        request.user, assessment.organisation_id
+    ) and not permissions.can_read_audit(request.user, assessment.organisation):
+        raise Http404("Not allowed")
+    response = get_object_or_404(
+        ItemResponse.objects.select_related("item__domain"), assessment=assessment, item__code=code
+    )
+    events = AuditEvent.objects.for_object(response).select_related("actor")
+    return render(
+        request,
+        "assessments/item_history.html",
+        {
+            "assessment": assessment,
+            "response": response,
+            "events": events,
+            "crumbs": _crumbs(
+                assessment,
+                (
+                    f"Domain {response.item.domain.number}",
+                    reverse("assessments:domain", args=[assessment.public_id, response.item.domain.number]),
+                ),
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request, public_id):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    assessment = _assessment(request, public_id)
+    if not permissions.is_ccg_member(request.user, assessment.organisation_id):
+        raise Http404("Not your assessment")
+    if not permissions.can_submit_assessment(request.user, assessment):
+        if not assessment.is_draft:
+            return redirect("assessments:task_list", assessment.public_id)
+        raise PermissionDenied("Only the CCG lead can submit the self-assessment.")
+    missing = list(
+        assessment.responses.filter(rating__isnull=True, not_applicable=False)
+        .select_related("item__domain")
+        .order_by("item__domain__number", "item__position")
+    )
+    if request.method == "POST" and not missing:
+        try:
+            submission = services.assessment_submit(assessment=assessment, user=request.user)
+        except services.IncompleteAssessment:
+            pass
+        except services.AssessmentLocked as exc:
+            messages.error(request, str(exc))
+            return redirect("assessments:task_list", assessment.public_id)
+        else:
+            return redirect("assessments:submitted", assessment.public_id, submission.number)
+    results = services.assessment_results(assessment)
+    return render(
+        request,
+        "assessments/submit.html",
+        {"assessment": assessment, "missing": missing, "results": results, "crumbs": _crumbs(assessment)},
+    )
+
+
+@login_required_get
+def submitted(request, public_id, number):
+    assessment = _assessment(request, public_id)
+    submission = get_object_or_404(Submission, assessment=assessment, number=number)
+    return render(
+        request,
+        "assessments/submitted.html",
+        {"assessment": assessment, "submission": submission, "crumbs": _crumbs(assessment)},
+    )
+
+
+@login_required_get
+def submission(request, public_id, number):
+    assessment = _assessment(request, public_id)
+    submission = get_object_or_404(
+        Submission.objects.select_related("submitted_by", "reopened_by"), assessment=assessment, number=number
+    )
+    snapshot = submission.snapshot
+    domains = list(Domain.objects.filter(framework=assessment.framework).order_by("number"))
+    items_by_domain = {}
+    for item in snapshot["items"]:
+        items_by_domain.setdefault(item["domain"], []).append(item)
+    results = {d["number"]: d for d in snapshot["domains"]}
+    scale = {p.value: p.label for p in assessment.framework.spec.scale}
+    sections = [
+        {"domain": d, "items": items_by_domain.get(d.number, []), "result": results.get(d.number)}
+        for d in domains
+    ]
+    return render(
+        request,
+        "assessments/submission.html",
+        {
+            "assessment": assessment,
+            "submission": submission,
+            "sections": sections,
+            "scale": scale,
+            "can_reopen": permissions.can_reopen_assessment(request.user, assessment)
+            and submission.reopened_at is None,
+            "crumbs": [("Home", reverse("core:home"))],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reopen(request, public_id):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    assessment = _assessment(request, public_id)
+    if not permissions.can_reopen_assessment(request.user, assessment):
+        raise Http404("Not allowed")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.assessment_reopen(
+            assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            f"{assessment.organisation.name}'s self-assessment has been reopened and the CCG lead told.",
+        )
+        latest = assessment.submissions.order_by("-number").first()
+        return redirect("assessments:submission", assessment.public_id, latest.number)
+    return render(
+        request,
+        "assessments/reopen.html",
+        {"assessment": assessment, "form": form, "crumbs": [("Home", reverse("core:home"))]},
+    )
+
+
+@require_POST
+def share(request, public_id):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    assessment = _assessment(request, public_id)
+    if not permissions.can_share_assessment(request.user, assessment):
+        raise Http404("Not allowed")
+    shared = request.POST.get("shared") == "yes"
+    services.assessment_share(assessment=assessment, user=request.user, shared=shared)
+    messages.success(
+        request,
+        "Your partner HWBs can now read the submitted self-assessment."
+        if shared
+        else "Your partner HWBs can no longer read the self-assessment.",
+    )
+    return redirect("assessments:task_list", assessment.public_id)
+
+
+@login_required_get
+def audit_log(request, public_id):
+    assessment = _assessment(request, public_id)
+    if not permissions.can_read_audit(request.user, assessment.organisation):
+        raise Http404("Not allowed")
+    events = AuditEvent.objects.filter(organisation=assessment.organisation).select_related("actor")[:500]
+    return render(
+        request,
+        "assessments/audit_log.html",
+        {"assessment": assessment, "events": events, "crumbs": _crumbs(assessment)},
+    )

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("assure.core.urls")),
+    path("accounts/", include("assure.accounts.urls")),
+    path("frameworks/", include("assure.frameworks.urls")),
+    path("cycles/", include("assure.cycles.urls")),
+    path("assessments/", include("assure.assessments.urls")),
+    path("evidence/", include("assure.evidence.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,291 @@
+"""The demo region: a London-like area with six CCGs, their HWBs and boroughs, practices, providers and logins.
+
+Running it twice changes nothing but the demo passwords (reset to the documented one).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from assure.accounts.models import User
+from assure.cycles.models import Cycle, CycleStep
+from assure.frameworks.models import Framework
+from assure.organisations.models import Membership, Organisation, OrganisationType, Relation, Role
+
+DEMO_PASSWORD = "assure-demo"
+FRAMEWORK_SLUG = "ccg-authorisation-2012"
+CYCLE_NAME = "London CCG authorisation, wave 3"
+
+REGION = ("Y56", "NHS Commissioning Board – London")
+
+# CCG code, CCG name, practice code prefix, [(HWB code, HWB name, LA code, LA name, co-terminous)]
+CCGS = [
+    (
+        "07R",
+        "NHS Camden CCG",
+        "F83",
+        [("HWB-CAM", "Camden Health and Wellbeing Board", "E09000007", "London Borough of Camden", True)],
+    ),
+    (
+        "08H",
+        "NHS Islington CCG",
+        "F85",
+        [
+            (
+                "HWB-ISL",
+                "Islington Health and Wellbeing Board",
+                "E09000019",
+                "London Borough of Islington",
+                True,
+            )
+        ],
+    ),
+    (
+        "07T",
+        "NHS City and Hackney CCG",
+        "F84",
+        [
+            (
+                "HWB-HAC",
+                "Hackney Health and Wellbeing Board",
+                "E09000012",
+                "London Borough of Hackney",
+                False,
+            ),
+            (
+                "HWB-COL",
+                "City of London Health and Wellbeing Board",
+                "E09000001",
+                "City of London Corporation",
+                False,
+            ),
+        ],
+    ),
+    (
+        "08V",
+        "NHS Tower Hamlets CCG",
+        "F86",
+        [
+            (
+                "HWB-TOW",
+                "Tower Hamlets Health and Wellbeing Board",
+                "E09000030",
+                "London Borough of Tower Hamlets",
+                True,
+            )
+        ],
+    ),
+    (
+        "08M",
+        "NHS Newham CCG",
+        "F87",
+        [("HWB-NEW", "Newham Health and Wellbeing Board", "E09000025", "London Borough of Newham", True)],
+    ),
+    (
+        "08D",
+        "NHS Haringey CCG",
+        "F88",
+        [("HWB-HGY", "Haringey Health and Wellbeing Board", "E09000014", "London Borough of Haringey", True)],
+    ),
+]
+PRACTICE_NAMES = [
+    "Park Road Surgery",
+    "The Village Practice",
+    "Queens Crescent Medical Centre",
+    "Church Street Health Centre",
+    "Riverside Group Practice",
+    "Brunswick Medical Centre",
+    "The Grove Surgery",
+    "Well Street Practice",
+    "Mildmay Medical Practice",
+    "Hillside Family Practice",
+    "Canal Side Surgery",
+]
+PROVIDERS = [
+    ("RAL", "Royal Free London NHS Foundation Trust"),
+    ("RRV", "University College London Hospitals NHS Foundation Trust"),
+    ("R1H", "Barts Health NHS Trust"),
+]
+HEALTHWATCH = [("HW-CAM", "Healthwatch Camden"), ("HW-ISL", "Healthwatch Islington")]
+CSU = ("0DF", "North and East London Commissioning Support Unit")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+
+
+LOGINS = [
+    DemoLogin("admin@example.org", "Platform admin"),
+    DemoLogin("region@example.org", "Regional lead, London"),
+    DemoLogin("assessor@example.org", "Assessor, London"),
+    DemoLogin("ccg.lead@example.org", "CCG lead, NHS Camden CCG"),
+    DemoLogin("ccg.staff@example.org", "CCG contributor, NHS Camden CCG"),
+    DemoLogin("hwb.lead@example.org", "HWB lead, Camden Health and Wellbeing Board"),
+    DemoLogin("ccg2.lead@example.org", "CCG lead, NHS Islington CCG"),
+]
+
+
+def _types() -> dict[str, OrganisationType]:
+    return {t.code: t for t in OrganisationType.objects.all()}
+
+
+def _org(types, type_code: str, code: str, name: str, region: Organisation | None) -> Organisation:
+    org, _ = Organisation.objects.update_or_create(
+        code=code, defaults={"name": name, "type": types[type_code], "region": region}
+    )
+    return org
+
+
+def _relate(kind: str, subject: Organisation, obj: Organisation, coterminous: bool = False) -> None:
+    Relation.objects.update_or_create(
+        kind=kind, subject=subject, object=obj, defaults={"coterminous": coterminous}
+    )
+
+
+def _user(email: str, full_name: str, *, admin: bool = False) -> User:
+    user = User.objects.filter(email=email).first() or User(email=email)
+    user.full_name = full_name
+    user.is_staff = user.is_superuser = admin
+    user.is_active = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def _member(user: User, organisation: Organisation, role: str) -> None:
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+
+
+@transaction.atomic
+def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
+    today = today or timezone.localdate()
+    types = _types()
+    region = _org(types, OrganisationType.REGION, *REGION, None)
+    csu = _org(types, OrganisationType.COMMISSIONING_SUPPORT, *CSU, region)
+    for code, name in PROVIDERS:
+        _org(types, OrganisationType.PROVIDER, code, name, region)
+    for code, name in HEALTHWATCH:
+        _org(types, OrganisationType.PATIENT_GROUP, code, name, region)
+
+    ccgs: list[Organisation] = []
+    hwbs: dict[str, Organisation] = {}
+    for index, (ccg_code, ccg_name, prefix, partners) in enumerate(CCGS):
+        ccg = _org(types, OrganisationType.CCG, ccg_code, ccg_name, region)
+        ccgs.append(ccg)
+        _relate(Relation.Kind.COMMISSIONING_SUPPORT, ccg, csu)
+        for hwb_code, hwb_name, la_code, la_name, coterminous in partners:
+            hwb = _org(types, OrganisationType.HWB, hwb_code, hwb_name, region)
+            la = _org(types, OrganisationType.LOCAL_AUTHORITY, la_code, la_name, region)
+            hwbs[hwb_code] = hwb
+            _relate(Relation.Kind.HWB_LOCAL_AUTHORITY, hwb, la)
+            _relate(Relation.Kind.HWB_PARTNER, ccg, hwb, coterminous)
+        borough = ccg_name.removeprefix("NHS ").removesuffix(" CCG")
+        for n in range(10):
+            practice_name = f"{PRACTICE_NAMES[(n + index) % len(PRACTICE_NAMES)]}, {borough}"
+            practice = _org(
+                types, OrganisationType.GP_PRACTICE, f"{prefix}{index + 1}{n:02d}", practice_name, region
+            )
+            _relate(Relation.Kind.MEMBER_PRACTICE, ccg, practice)
+
+    _user("admin@example.org", "Ada Admin", admin=True)
+    _member(_user("region@example.org", "Rita Regional"), region, Role.REGIONAL_LEAD)
+    _member(_user("assessor@example.org", "Sam Assessor"), region, Role.ASSESSOR)
+    _member(_user("ccg.lead@example.org", "Dr Clare Lead"), ccgs[0], Role.CCG_LEAD)
+    _member(_user("ccg.staff@example.org", "Chris Staff"), ccgs[0], Role.CCG_CONTRIBUTOR)
+    _member(_user("hwb.lead@example.org", "Cllr Helen Board"), hwbs["HWB-CAM"], Role.HWB_LEAD)
+    _member(_user("ccg2.lead@example.org", "Dr Imran Lead"), ccgs[1], Role.CCG_LEAD)
+
+    framework = Framework.objects.latest_versions().filter(slug=FRAMEWORK_SLUG).first()
+    if framework is None:
+        raise RuntimeError(
+            f"The built-in framework {FRAMEWORK_SLUG} is missing: run `manage.py migrate` first."
+        )
+    cycle, created = Cycle.objects.get_or_create(
+        name=CYCLE_NAME,
+        region=region,
+        defaults={
+            "kind": Cycle.Kind.AUTHORISATION,
+            "framework": framework,
+            "starts_on": today - datetime.timedelta(days=30),
+            "ends_on": today + datetime.timedelta(days=180),
+        },
+    )
+    if created:
+        cycle.ccgs.set(ccgs)
+        for step, opens, due in [
+            (CycleStep.Step.SELF_ASSESSMENT, -30, 45),
+            (CycleStep.Step.PARTNERSHIP_REVIEW, -30, 60),
+            (CycleStep.Step.SURVEY, 30, 75),
+            (CycleStep.Step.ASSESSOR_REVIEW, 60, 150),
+        ]:
+            CycleStep.objects.create(
+                cycle=cycle,
+                step=step,
+                opens_on=today + datetime.timedelta(days=opens),
+                deadline=today + datetime.timedelta(days=due),
+            )
+    _demo_assessments(cycle, ccgs, today)
+    return LOGINS
+
+
+def _demo_assessments(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) -> None:
+    """Camden's self-assessment under way (with evidence), Islington's submitted and shared with its HWB."""
+    from assure.assessments import services as assessment_services
+    from assure.assessments.models import Assessment
+    from assure.evidence.models import Evidence
+
+    if Assessment.objects.filter(cycle=cycle).exists():
+        return
+    lead = User.objects.get(email="ccg.lead@example.org")
+    camden = assessment_services.assessment_get_or_create(cycle=cycle, organisation=ccgs[0])
+    types = {t.code: t for t in cycle.framework.evidence_types.all()}
+    domains = {d.number: d for d in cycle.framework.domains.all()}
+    for title, code, age, domain_numbers in [
+        ("Camden CCG constitution", "ccg-constitution", 200, [1, 4]),
+        ("Camden Joint Strategic Needs Assessment", "jsna", 420, [1, 2]),
+        ("Camden Joint Health and Wellbeing Strategy", "jhws", 90, [1, 3, 5]),
+    ]:
+        if code in types:
+            evidence = Evidence.objects.create(
+                organisation=ccgs[0],
+                title=title,
+                evidence_type=types[code],
+                document_date=today - datetime.timedelta(days=age),
+                owner="Head of corporate affairs",
+                url=f"https://www.example.org/camden/{code}",
+                added_by=lead,
+            )
+            evidence.domains.set([domains[n] for n in domain_numbers if n in domains])
+    for response in camden.responses.select_related("item__domain").filter(item__domain__number__in=[1, 2]):
+        rating = 2 if response.item.tier == "basics" else 1
+        if response.item.code.endswith(".3"):
+            rating = 1
+        assessment_services.item_save(
+            response=response,
+            user=lead,
+            data=assessment_services.ItemInput(
+                rating=rating, not_applicable=False, narrative="Agreed at the governing body."
+            ),
+            version=response.version,
+        )
+
+    islington_lead = User.objects.get(email="ccg2.lead@example.org")
+    islington = assessment_services.assessment_get_or_create(cycle=cycle, organisation=ccgs[1])
+    for response in islington.responses.select_related("item"):
+        rating = 3 if response.item.tier == "basics" else 2
+        assessment_services.item_save(
+            response=response,
+            user=islington_lead,
+            data=assessment_services.ItemInput(
+                rating=rating, not_applicable=False, narrative="In place and reviewed yearly."
+            ),
+            version=response.version,
+        )
+    assessment_services.assessment_submit(assessment=islington, user=islington_lead)
+    assessment_services.assessment_share(assessment=islington, user=islington_lead, shared=True)

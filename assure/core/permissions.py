@@ -1,0 +1,190 @@
+"""The one place that decides what a person may see and do.
+
+Every view and API endpoint asks here (directly or through a model's `visible_to(user)` queryset). A person's
+scope is worked out once per request from their memberships:
+
+- platform admins see everything;
+- regional leads and assessors see the organisations of their region and the cycles that region runs or takes part in;
+- CCG leads and contributors see their CCG, the organisations related to it, and the cycles it takes part in;
+- HWB leads and members see their HWB, its partner CCGs and local authority, and the cycles those CCGs take part in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from assure.organisations.models import Membership, Relation, Role
+
+REGION_ROLES = {Role.REGIONAL_LEAD, Role.ASSESSOR}
+CCG_ROLES = {Role.CCG_LEAD, Role.CCG_CONTRIBUTOR}
+HWB_ROLES = {Role.HWB_LEAD, Role.HWB_MEMBER}
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    roles: frozenset[tuple[int, str]] = frozenset()  # (organisation id, role)
+    region_ids: frozenset[int] = frozenset()
+    ccg_ids: frozenset[int] = frozenset()  # CCGs the person works for
+    partner_ccg_ids: frozenset[int] = frozenset()  # CCGs partnered with the person's HWBs
+    own_ids: frozenset[int] = frozenset()
+    related_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def has_role(self, organisation_id: int, *roles: str) -> bool:
+        return any((organisation_id, role) in self.roles for role in roles)
+
+
+EMPTY = Scope()
+
+
+def scope_for(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY
+    cached = getattr(user, "_assure_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_platform_admin:
+        scope = Scope(is_admin=True)
+    else:
+        memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        own = {org for org, _ in memberships}
+        region_ids = {org for org, role in memberships if role in REGION_ROLES}
+        ccg_ids = {org for org, role in memberships if role in CCG_ROLES}
+        hwb_ids = {org for org, role in memberships if role in HWB_ROLES}
+        related: set[int] = set()
+        partner_ccg_ids: set[int] = set()
+        for subject, obj, kind in Relation.objects.filter(Q(subject__in=own) | Q(object__in=own)).values_list(
+            "subject_id", "object_id", "kind"
+        ):
+            related.add(obj if subject in own else subject)
+            if kind == Relation.Kind.HWB_PARTNER and obj in hwb_ids:
+                partner_ccg_ids.add(subject)
+        scope = Scope(
+            roles=frozenset(memberships),
+            region_ids=frozenset(region_ids),
+            ccg_ids=frozenset(ccg_ids),
+            partner_ccg_ids=frozenset(partner_ccg_ids),
+            own_ids=frozenset(own),
+            related_ids=frozenset(related - own),
+        )
+    user._assure_scope = scope
+    return scope
+
+
+def is_platform_admin(user) -> bool:
+    return scope_for(user).is_admin
+
+
+def visible_organisations(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    ids = scope.own_ids | scope.related_ids | scope.region_ids
+    if not ids:
+        return queryset.none()
+    return queryset.filter(Q(pk__in=ids) | Q(region__in=scope.region_ids))
+
+
+def visible_cycles(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    ccg_ids = scope.ccg_ids | scope.partner_ccg_ids
+    if not (scope.region_ids or ccg_ids):
+        return queryset.none()
+    matching = queryset.filter(
+        Q(region__in=scope.region_ids) | Q(ccgs__region__in=scope.region_ids) | Q(ccgs__in=ccg_ids)
+    ).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+def can_administer(user) -> bool:
+    return is_platform_admin(user)
+
+
+# Self-assessments ---------------------------------------------------------------------------------------------
+#
+# A draft is seen only by its CCG's people. Assessors and regional leads of the CCG's region see it once it has
+# been submitted (they keep seeing it, and its submitted versions, after a reopening). A partner HWB sees it only
+# while it is submitted and the CCG has chosen to share it.
+
+
+def visible_assessments(user, queryset: QuerySet) -> QuerySet:
+    from assure.assessments.models import Assessment
+
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = Q(organisation__in=scope.ccg_ids)
+    if scope.region_ids:
+        condition |= Q(first_submitted_at__isnull=False, organisation__region__in=scope.region_ids)
+    if scope.partner_ccg_ids:
+        condition |= Q(
+            status=Assessment.Status.SUBMITTED, shared_with_hwb=True, organisation__in=scope.partner_ccg_ids
+        )
+    return queryset.filter(condition)
+
+
+def is_ccg_member(user, organisation_id: int) -> bool:
+    return scope_for(user).has_role(organisation_id, *CCG_ROLES)
+
+
+def is_ccg_lead(user, organisation_id: int) -> bool:
+    return scope_for(user).has_role(organisation_id, Role.CCG_LEAD)
+
+
+def is_region_assessor(user, organisation) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or (
+        organisation.region_id is not None and scope.has_role(organisation.region_id, Role.ASSESSOR)
+    )
+
+
+def can_edit_assessment(user, assessment) -> bool:
+    return assessment.is_draft and is_ccg_member(user, assessment.organisation_id)
+
+
+def can_submit_assessment(user, assessment) -> bool:
+    return assessment.is_draft and is_ccg_lead(user, assessment.organisation_id)
+
+
+def can_share_assessment(user, assessment) -> bool:
+    return is_ccg_lead(user, assessment.organisation_id)
+
+
+def can_reopen_assessment(user, assessment) -> bool:
+    return not assessment.is_draft and is_region_assessor(user, assessment.organisation)
+
+
+def can_read_audit(user, organisation) -> bool:
+    """The CCG lead, assessors of the CCG's region and platform admins."""
+    return is_ccg_lead(user, organisation.pk) or is_region_assessor(user, organisation)
+
+
+# Evidence -----------------------------------------------------------------------------------------------------
+
+
+def visible_evidence(user, queryset: QuerySet) -> QuerySet:
+    from assure.assessments.models import Assessment
+
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = Q(organisation__in=scope.ccg_ids)
+    if scope.region_ids:
+        submitted = Assessment.objects.filter(
+            first_submitted_at__isnull=False, organisation__region__in=scope.region_ids
+        ).values("organisation")
+        condition |= Q(organisation__in=submitted)
+    if scope.partner_ccg_ids:
+        shared = Assessment.objects.filter(
+            status=Assessment.Status.SUBMITTED, shared_with_hwb=True, organisation__in=scope.partner_ccg_ids
+        ).values("organisation")
+        condition |= Q(organisation__in=shared)
+    return queryset.filter(condition)
+
+
+def can_manage_evidence(user, organisation_id: int) -> bool:
+    return is_ccg_member(user, organisation_id)

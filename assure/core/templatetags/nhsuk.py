@@ -1,0 +1,74 @@
+"""Template helpers for NHS.UK frontend markup."""
+
+from django import template
+from django.forms import CheckboxInput, FileInput, PasswordInput, Select, Textarea
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+_WIDGET_CLASSES = {
+    Textarea: "nhsuk-textarea",
+    Select: "nhsuk-select",
+    CheckboxInput: "nhsuk-checkboxes__input",
+    FileInput: "nhsuk-file-upload__input",
+}
+
+
+@register.simple_tag
+def nhsuk_widget(field):
+    """Render a bound field's widget with the NHS.UK class, error state and described-by ids."""
+    widget = field.field.widget
+    css = next((c for kind, c in _WIDGET_CLASSES.items() if isinstance(widget, kind)), "nhsuk-input")
+    if field.errors:
+        css += f" {css}--error"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {"class": css}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if isinstance(widget, PasswordInput):
+        attrs.setdefault("autocomplete", "current-password")
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def paragraphs(text: str) -> list[str]:
+    """Split framework text on blank lines into paragraphs."""
+    return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
+
+
+@register.filter
+def domid(value) -> str:
+    """A string safe to use as an HTML id and in a CSS selector: '1.10' -> '1-10'."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(value))
+
+
+@register.tag
+def scroll(parser, token):
+    """Wrap a wide table in the NHS.UK scroll component, labelled by the element with the given id (its caption).
+
+    {% scroll "tokens-caption" %}<table>…<caption id="tokens-caption">…</table>{% endscroll %}
+
+    Several arguments are joined into one id: {% scroll "coverage-" section.domain.number %}.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the id of the element that labels it")
+    nodelist = parser.parse(("endscroll",))
+    parser.delete_first_token()
+    return ScrollNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class ScrollNode(template.Node):
+    def __init__(self, nodelist, labelledby):
+        self.nodelist = nodelist
+        self.labelledby = labelledby
+
+    def render(self, context):
+        labelledby = "".join(str(part.resolve(context)) for part in self.labelledby)
+        return render_to_string(
+            "components/scroll.html", {"content": self.nodelist.render(context), "labelledby": labelledby}
+        )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cycles"
+urlpatterns = [path("<uuid:public_id>/", views.cycle_detail, name="detail")]

@@ -1,0 +1,53 @@
+"""Every page each kind of person can reach answers, passes axe (WCAG 2.2 AA) and fits a 320px screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from .crawler import crawl
+
+pytestmark = pytest.mark.system
+
+# Add a role here when the demo gains one; new pages are found by following links.
+ROLES = [
+    "admin@example.org",
+    "region@example.org",
+    "assessor@example.org",
+    "ccg.lead@example.org",
+    "ccg.staff@example.org",
+    "hwb.lead@example.org",
+    "ccg2.lead@example.org",
+]
+PAGES_PER_ROLE = 80
+# The framework's domain pages are public, long and the same for everyone: the visitor's crawl checks them.
+CHECKED_BY_THE_VISITOR = [r"^/frameworks/[^/]+/domains/"]
+
+
+def test_a_visitor_can_reach_every_public_page(page, live_server, demo_site, record_crawl):
+    # Given a visitor who has not signed in
+    # When they follow every link from the home page and the list of frameworks
+    report = crawl(page, live_server.url, ["/", "/frameworks/"], limit=PAGES_PER_ROLE)
+    record_crawl(report)
+
+    # Then every page answers, passes axe and fits a 320px screen
+    report.assert_no_problems()
+    # And the framework, its domains, signing in and the accessibility statement were among them
+    assert "/frameworks/ccg-authorisation-2012/domains/1/" in report.paths
+    assert {"/accounts/login/", "/accessibility/"} <= set(report.paths)
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_each_role_can_reach_every_page_linked_for_them(
+    page, live_server, demo_site, sign_in, record_crawl, email
+):
+    # Given someone with this role has signed in
+    sign_in(page, email)
+
+    # When they follow every link from their home page
+    report = crawl(page, live_server.url, ["/"], limit=PAGES_PER_ROLE, skip=CHECKED_BY_THE_VISITOR)
+    record_crawl(report)
+
+    # Then every page answers, passes axe and fits a 320px screen
+    report.assert_no_problems()
+    # And they really were signed in: their profile was linked from the header
+    assert "/accounts/profile/" in report.paths

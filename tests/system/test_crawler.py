@@ -1,0 +1,71 @@
+"""The crawler itself, against a tiny made-up site served by Playwright (no Django): it must find what is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from .crawler import crawl, url_shape
+
+pytestmark = pytest.mark.system
+
+BASE = "http://crawler.test"
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head>
+<body><main><h1>{title}</h1>{body}</main></body></html>"""
+SITE = {
+    "/": PAGE.format(
+        title="Home",
+        body="""<a href="/good/">Good</a> <a href="/bad/">Bad</a> <a href="/missing/">Missing</a>
+        <a href="/items/1/">Item 1</a> <a href="/items/2/">Item 2</a> <a href="/items/3/">Item 3</a>
+        <a href="/admin/">Admin</a> <a href="/report.csv">CSV</a> <a href="https://example.org/">Elsewhere</a>
+        <a href="#top">Top</a>""",
+    ),
+    "/good/": PAGE.format(title="Good", body="<p>Fine.</p>"),
+    "/bad/": PAGE.format(title="Bad", body='<img src="/x.png"><div style="width: 600px">Too wide</div>'),
+    "/items/1/": PAGE.format(title="Item", body="<p>One.</p>"),
+    "/items/2/": PAGE.format(title="Item", body="<p>Two.</p>"),
+    "/items/3/": PAGE.format(title="Item", body="<p>Three.</p>"),
+}
+
+
+@pytest.fixture
+def made_up_site(page):
+    def serve(route):
+        path = route.request.url.removeprefix(BASE)
+        if path in SITE:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=SITE[path])
+        else:
+            route.fulfill(
+                status=404,
+                content_type="text/html; charset=utf-8",
+                body=PAGE.format(title="Not found", body=""),
+            )
+
+    page.route(f"{BASE}/**", serve)
+    return page
+
+
+def test_the_crawler_reports_what_is_wrong_and_skips_what_it_should(made_up_site):
+    # Given a site with a broken link, a page failing axe and too wide for 320px, and links not to follow
+    # When it is crawled from its home page
+    report = crawl(made_up_site, BASE, ["/"])
+
+    # Then it visited the site's own pages, sampling same-shaped ones, and nothing else
+    assert report.paths == ["/", "/good/", "/bad/", "/missing/", "/items/1/", "/items/2/"]
+    # And the problems name the page, the rule, the offending element and the width
+    problems = "\n".join(report.problems)
+    assert "/missing/ (linked from /)\n  - HTTP 404" in problems
+    assert "axe image-alt [critical]" in problems
+    assert "on img" in problems
+    assert "resource failed to load: 404 /x.png" in problems
+    assert "scrolls sideways at 320px" in problems
+    assert "div" in problems
+    with pytest.raises(AssertionError, match=r"2 of 6 pages crawled have problems"):
+        report.assert_no_problems()
+
+
+def test_pages_of_one_shape_are_sampled():
+    assert (
+        url_shape("http://x/assessments/3f2a-11/items/1.2/history/?tab=a&b=1")
+        == "/assessments/*/items/*/history/?b&tab"
+    )
+    assert url_shape("http://x/frameworks/") == "/frameworks/"
