@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -9,6 +10,8 @@ from assure.organisations.models import Membership
 
 from .forms import ApiTokenForm, EmailAuthenticationForm
 from .models import ApiToken
+
+NEW_TOKEN_SESSION_KEY = "assure:new-api-token"
 
 
 class LoginView(auth_views.LoginView):
@@ -24,11 +27,14 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    new_token = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
-        form = ApiTokenForm()
+        _, token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        # Shown on the next page only (post/redirect/get), so reloading neither issues another token
+        # nor shows this one again.
+        request.session[NEW_TOKEN_SESSION_KEY] = token
+        return redirect(f"{reverse('accounts:profile')}#tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     memberships = Membership.objects.filter(user=request.user).select_related("organisation__type")
     tokens = ApiToken.objects.filter(user=request.user)
     return render(

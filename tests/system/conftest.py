@@ -64,7 +64,9 @@ def browser(live_server) -> Iterator[Browser]:
     """Headless Chromium. It asks for the live server so that the server starts first and stops last, after the
     browser has dropped its connections."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (set CHROMIUM_PATH)")
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: `apt-get install chromium`, or set CHROMIUM_PATH to it."
+        )
     if not BUILT_CSS.exists():
         pytest.fail("The front-end assets are not built: run `make assets` first.")
     from django.db import connections

@@ -75,3 +75,31 @@ def test_signing_in_with_a_wrong_password_shows_the_problem(page, demo_site, sig
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Your organisations and roles")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("NHS Camden CCG")
+
+
+def test_a_ccg_lead_rates_an_item_without_the_page_reloading(page, demo_site, sign_in):
+    # Given the CCG lead on domain 3 of their self-assessment, which nobody has rated yet
+    sign_in(page, "ccg.lead@example.org")
+    page.get_by_role("link", name="NHS Camden CCG self-assessment").click()
+    page.get_by_role("link", name=re.compile(r"^Domain 3:")).click()
+    result = page.locator("#domain-result")
+    expect(result).to_contain_text("0 rated")
+    page.evaluate("window.assureMarker = 'still the same page'")
+
+    # When they rate the first item, write a narrative and save it
+    item = page.locator(".assure-item").first
+    code = item.locator(".assure-code").first.inner_text()
+    item.get_by_role("radio").first.check()
+    item.get_by_role("textbox", name=f"Narrative for {code}").fill("Agreed with the HWB in June.")
+    item.get_by_role("button", name=f"Save {code}").click()
+
+    # Then the item says it is saved, and the domain's standing counts it, without a page load
+    item = page.locator(".assure-item").first
+    expect(item.get_by_role("status")).to_have_text("Saved.")
+    expect(result).to_contain_text("1 rated")
+    assert page.evaluate("window.assureMarker") == "still the same page"
+
+    # And the saved item's character count works: typing updates what is left
+    narrative = item.get_by_role("textbox", name=f"Narrative for {code}")
+    narrative.fill("Twelve chars")
+    expect(item.locator(".nhsuk-character-count__status")).to_contain_text("characters remaining")

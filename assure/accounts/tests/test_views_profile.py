@@ -37,8 +37,9 @@ def test_anonymous_visitors_are_asked_to_sign_in(client):
 
 def test_a_new_token_is_shown_once(ccg_lead_client, demo):
     response = ccg_lead_client.post(PROFILE, {"name": "Quarterly reporting script"})
+    assert response.status_code == 302  # post/redirect/get: reloading the page issues no second token
 
-    text = page_text(response)
+    text = page_text(ccg_lead_client.get(response["Location"]))
     token = re.search(r"asr_[A-Za-z0-9_-]{20,}", text).group(0)
     assert "Copy it now: it will not be shown again." in text
     assert "Quarterly reporting script" in text
@@ -50,10 +51,11 @@ def test_a_new_token_is_shown_once(ccg_lead_client, demo):
     assert token not in again
     assert "Quarterly reporting script" in again
     assert token[:10] in again  # the hint, to tell tokens apart
+    assert ApiToken.objects.filter(user=demo.ccg_lead).count() == 1
 
 
 def test_the_new_token_works_with_the_api(ccg_lead_client, client, demo):
-    text = page_text(ccg_lead_client.post(PROFILE, {"name": "Script"}))
+    text = page_text(ccg_lead_client.post(PROFILE, {"name": "Script"}, follow=True))
     token = re.search(r"asr_[A-Za-z0-9_-]{20,}", text).group(0)
 
     response = client.get("/api/v1/cycles", headers={"Authorization": f"Bearer {token}"})
