@@ -190,5 +190,6 @@ def blind_spots(
     )
     chosen = {s.domain for s in ranked[:call_out]}
     return [
-        BlindSpot(s.domain, s.self_level, s.self_share, s.agree_share, s.gap, s.domain in chosen) for s in spots
+        BlindSpot(s.domain, s.self_level, s.self_share, s.agree_share, s.gap, s.domain in chosen)
+        for s in spots
     ]

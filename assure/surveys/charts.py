@@ -36,7 +36,9 @@ def diverging(counts: Mapping[str, int]) -> list[Segment]:
     for code in OPINIONS:
         width = share[code]
         segments.append(
-            Segment(code, ANSWER_LABELS[code], round(x, 2), round(width, 2), counts.get(code, 0), round(width))
+            Segment(
+                code, ANSWER_LABELS[code], round(x, 2), round(width, 2), counts.get(code, 0), round(width)
+            )
         )
         x += width
     return [s for s in segments if s.width > 0]

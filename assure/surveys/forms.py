@@ -19,13 +19,19 @@ class SettingsForm(forms.Form):
         label="Opening date",
         help_text="The survey opens at the start of this day. Invitations can be sent from then.",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the opening date", "invalid": "Enter the opening date as a real date"},
+        error_messages={
+            "required": "Enter the opening date",
+            "invalid": "Enter the opening date as a real date",
+        },
     )
     closes_on = forms.DateField(
         label="Closing date",
         help_text="The survey closes at midnight at the end of this day. Links stop working then.",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the closing date", "invalid": "Enter the closing date as a real date"},
+        error_messages={
+            "required": "Enter the closing date",
+            "invalid": "Enter the closing date as a real date",
+        },
     )
     min_group_size = forms.IntegerField(
         label="Minimum responses before a group's results are shown",
@@ -92,7 +98,9 @@ class StakeholderForm(forms.Form):
         label="Organisation (optional)",
         required=False,
         max_length=ORGANISATION_MAX_LENGTH,
-        error_messages={"max_length": f"The organisation must be {ORGANISATION_MAX_LENGTH} characters or fewer"},
+        error_messages={
+            "max_length": f"The organisation must be {ORGANISATION_MAX_LENGTH} characters or fewer"
+        },
     )
     group = forms.ChoiceField(
         label="Stakeholder group",
@@ -121,10 +129,14 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         name = (upload.name or "").lower()
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB")
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB"
+            )
         kind = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith((".csv", ".txt")) else None
         if kind is None:
-            raise forms.ValidationError("The selected file must be a CSV file (.csv) or an Excel workbook (.xlsx)")
+            raise forms.ValidationError(
+                "The selected file must be a CSV file (.csv) or an Excel workbook (.xlsx)"
+            )
         upload.seek(0)
         data = upload.read()
         if kind == "xlsx" and not data.startswith(b"PK\x03\x04"):
@@ -133,7 +145,9 @@ class ImportForm(forms.Form):
                 "try again"
             )
         if kind == "csv" and b"\x00" in data[:4096]:
-            raise forms.ValidationError("The selected file is not a CSV file. Save it as CSV (UTF-8) and try again")
+            raise forms.ValidationError(
+                "The selected file is not a CSV file. Save it as CSV (UTF-8) and try again"
+            )
         return kind, data
 
 

@@ -167,9 +167,13 @@ def parse_stakeholders(data: bytes, kind: str, existing: Container[str] = frozen
         _check_rows(rows, columns, existing, parsed)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         if kind == "xlsx":
-            message = "The file could not be read as an Excel workbook. Save it from Excel as .xlsx and try again"
+            message = (
+                "The file could not be read as an Excel workbook. Save it from Excel as .xlsx and try again"
+            )
         else:
-            message = f"The file could not be read as a CSV file ({exc}). Save it as CSV (UTF-8) and try again"
+            message = (
+                f"The file could not be read as a CSV file ({exc}). Save it as CSV (UTF-8) and try again"
+            )
         return Parsed(problems=[Problem(message)])
     if parsed.rows_read == 0 and not parsed.problems:
         parsed.problems.append(Problem("The file has a header row but no stakeholders below it"))

@@ -110,7 +110,9 @@ def link_opened(*, stakeholder: Stakeholder) -> None:
 
 
 def framework_statements(framework) -> list[dict]:
-    domains = Domain.objects.filter(framework=framework).prefetch_related("survey_statements").order_by("number")
+    domains = (
+        Domain.objects.filter(framework=framework).prefetch_related("survey_statements").order_by("number")
+    )
     return [
         {
             "number": d.number,
@@ -181,7 +183,9 @@ def survey_update(
     if closes_at <= opens_at:
         errors["closes_at"] = "The closing date must be after the opening date"
     elif closes_at <= now:
-        errors["closes_at"] = "The closing date must be in the future. To close the survey now, use Close the survey"
+        errors["closes_at"] = (
+            "The closing date must be in the future. To close the survey now, use Close the survey"
+        )
     if min_group_size < LOWEST_MIN_GROUP_SIZE:
         errors["min_group_size"] = (
             f"The minimum number of responses must be {LOWEST_MIN_GROUP_SIZE} or more, so nobody can be identified"
@@ -275,7 +279,9 @@ def stakeholder_validate(*, survey: Survey, data: StakeholderInput) -> dict[str,
 
 def _check_not_closed(survey: Survey) -> None:
     if survey.is_closed:
-        raise SurveyStateError("This survey has closed, so its stakeholder list can no longer be changed.", "closed")
+        raise SurveyStateError(
+            "This survey has closed, so its stakeholder list can no longer be changed.", "closed"
+        )
 
 
 @transaction.atomic
@@ -491,7 +497,11 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
             reason = _skip_reason(stakeholder, delivery.kind)
             now = timezone.now()
             if reason:
-                delivery.status, delivery.error, delivery.last_attempt_at = EmailDelivery.Status.SKIPPED, reason, now
+                delivery.status, delivery.error, delivery.last_attempt_at = (
+                    EmailDelivery.Status.SKIPPED,
+                    reason,
+                    now,
+                )
                 delivery.save(update_fields=["status", "error", "last_attempt_at"])
                 return SendOutcome(delivery.status)
             token = _rotate_link(stakeholder)
@@ -570,7 +580,9 @@ def response_save(*, token: str, answers: Mapping[str, str], comments: Mapping[i
     survey = stakeholder.survey
     status = survey.status
     if status == Survey.Status.CLOSED:
-        raise SurveyStateError("This survey has closed, so answers can no longer be given or changed.", "closed")
+        raise SurveyStateError(
+            "This survey has closed, so answers can no longer be given or changed.", "closed"
+        )
     if status == Survey.Status.SCHEDULED:
         raise SurveyStateError("This survey has not opened yet.", "not_open")
     answers = {code: answer for code, answer in answers.items() if answer}

@@ -7,113 +7,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cycles', '0001_initial'),
-        ('organisations', '0002_organisation_types'),
+        ("cycles", "0001_initial"),
+        ("organisations", "0002_organisation_types"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Stakeholder',
+            name="Stakeholder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(help_text='Stored in lower case.', max_length=254)),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('group', models.CharField(choices=[('member_practice', 'Member practices'), ('hwb', 'Health and Wellbeing Board'), ('local_authority', 'Local authority'), ('other_ccg', 'Other CCGs'), ('provider', 'Providers'), ('patient_group', 'HealthWatch / patient groups'), ('commissioning_support', 'Commissioning support'), ('other', 'Other')], max_length=40)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('previous_token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('invited_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('reminders', models.PositiveSmallIntegerField(default=0)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(help_text="Stored in lower case.", max_length=254)),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("member_practice", "Member practices"),
+                            ("hwb", "Health and Wellbeing Board"),
+                            ("local_authority", "Local authority"),
+                            ("other_ccg", "Other CCGs"),
+                            ("provider", "Providers"),
+                            ("patient_group", "HealthWatch / patient groups"),
+                            ("commissioning_support", "Commissioning support"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("previous_token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("invited_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("reminders", models.PositiveSmallIntegerField(default=0)),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['survey', 'name', 'email'],
+                "ordering": ["survey", "name", "email"],
             },
         ),
         migrations.CreateModel(
-            name='EmailDelivery',
+            name="EmailDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('reminder', 'Reminder')], max_length=20)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('retrying', 'Failed, will retry'), ('failed', 'Failed'), ('skipped', 'Not needed')], default='queued', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('queued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('stakeholder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='surveys.stakeholder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("invitation", "Invitation"), ("reminder", "Reminder")], max_length=20
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("retrying", "Failed, will retry"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not needed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("queued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "stakeholder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="surveys.stakeholder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'email deliveries',
-                'ordering': ['-queued_at', '-pk'],
+                "verbose_name_plural": "email deliveries",
+                "ordering": ["-queued_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('opens_at', models.DateTimeField()),
-                ('closes_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, help_text='When it was closed by hand, before its closing date.', null=True)),
-                ('min_group_size', models.PositiveSmallIntegerField(default=5)),
-                ('intro', models.TextField(blank=True, max_length=3000)),
-                ('statements', models.JSONField(default=list, help_text="The framework's survey statements, per domain, as the survey asks them: [{number, title, short_title, statements: [{code, text}]}].")),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='cycles.cycle')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='surveys', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("opens_at", models.DateTimeField()),
+                ("closes_at", models.DateTimeField()),
+                (
+                    "closed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When it was closed by hand, before its closing date.",
+                        null=True,
+                    ),
+                ),
+                ("min_group_size", models.PositiveSmallIntegerField(default=5)),
+                ("intro", models.TextField(blank=True, max_length=3000)),
+                (
+                    "statements",
+                    models.JSONField(
+                        default=list,
+                        help_text="The framework's survey statements, per domain, as the survey asks them: [{number, title, short_title, statements: [{code, text}]}].",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="surveys", to="cycles.cycle"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cycle', 'organisation__name'],
+                "ordering": ["cycle", "organisation__name"],
             },
         ),
         migrations.AddField(
-            model_name='stakeholder',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stakeholders', to='surveys.survey'),
+            model_name="stakeholder",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="stakeholders", to="surveys.survey"
+            ),
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('key', models.CharField(help_text="HMAC of the respondent's link; not reversible.", max_length=64)),
-                ('group', models.CharField(choices=[('member_practice', 'Member practices'), ('hwb', 'Health and Wellbeing Board'), ('local_authority', 'Local authority'), ('other_ccg', 'Other CCGs'), ('provider', 'Providers'), ('patient_group', 'HealthWatch / patient groups'), ('commissioning_support', 'Commissioning support'), ('other', 'Other')], max_length=40)),
-                ('answers', models.JSONField(default=dict, help_text='Statement code -> answer code.')),
-                ('comments', models.JSONField(default=dict, help_text='Domain number -> comment.')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.survey')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="HMAC of the respondent's link; not reversible.", max_length=64
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("member_practice", "Member practices"),
+                            ("hwb", "Health and Wellbeing Board"),
+                            ("local_authority", "Local authority"),
+                            ("other_ccg", "Other CCGs"),
+                            ("provider", "Providers"),
+                            ("patient_group", "HealthWatch / patient groups"),
+                            ("commissioning_support", "Commissioning support"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict, help_text="Statement code -> answer code.")),
+                ("comments", models.JSONField(default=dict, help_text="Domain number -> comment.")),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="surveys.survey",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.UniqueConstraint(fields=('cycle', 'organisation'), name='survey_unique'),
+            model_name="survey",
+            constraint=models.UniqueConstraint(fields=("cycle", "organisation"), name="survey_unique"),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('min_group_size__gte', 3)), name='survey_min_group_size'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_group_size__gte", 3)), name="survey_min_group_size"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='survey_closes_after_opening'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                name="survey_closes_after_opening",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stakeholder',
-            index=models.Index(fields=['survey', 'group'], name='surveys_sta_survey__431ba6_idx'),
+            model_name="stakeholder",
+            index=models.Index(fields=["survey", "group"], name="surveys_sta_survey__431ba6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='stakeholder',
-            constraint=models.UniqueConstraint(fields=('survey', 'email'), name='stakeholder_email_unique'),
+            model_name="stakeholder",
+            constraint=models.UniqueConstraint(fields=("survey", "email"), name="stakeholder_email_unique"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('survey', 'key'), name='response_key_unique'),
+            model_name="response",
+            constraint=models.UniqueConstraint(fields=("survey", "key"), name="response_key_unique"),
         ),
     ]

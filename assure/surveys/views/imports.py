@@ -87,8 +87,10 @@ def _confirm(request, survey):
         form = ImportForm(data={}, files={})
         form.is_valid()
         form.errors["file"] = form.error_class(
-            ["The checked list is no longer waiting to be imported (another file may have been checked since). "
-             "Upload the file again"]
+            [
+                "The checked list is no longer waiting to be imported (another file may have been checked since). "
+                "Upload the file again"
+            ]
         )
         return _upload(request, survey, form, status=409)
     del request.session[_key(survey)]

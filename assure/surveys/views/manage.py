@@ -54,7 +54,8 @@ def survey_list(request):
     can_start = [
         (by_cycle[cycle_id], ccg_by_id[org_id])
         for cycle_id, org_id in taking_part
-        if (cycle_id, org_id) not in existing and permissions.can_manage_survey(request.user, ccg_by_id[org_id])
+        if (cycle_id, org_id) not in existing
+        and permissions.can_manage_survey(request.user, ccg_by_id[org_id])
     ]
     can_start.sort(key=lambda pair: (pair[0].name, pair[1].name))
     return render(
@@ -68,7 +69,9 @@ def survey_list(request):
 def start(request, cycle_id, code):
     if not request.user.is_authenticated:
         return _login(request)
-    cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("framework"), public_id=cycle_id)
+    cycle = get_object_or_404(
+        Cycle.objects.visible_to(request.user).select_related("framework"), public_id=cycle_id
+    )
     organisation = get_object_or_404(
         Organisation.objects.visible_to(request.user).of_type("ccg").filter(cycles=cycle), code=code
     )
@@ -87,7 +90,9 @@ def detail(request, public_id):
     pending = EmailDelivery.objects.filter(
         stakeholder__survey=survey, status__in=[EmailDelivery.Status.QUEUED, EmailDelivery.Status.RETRYING]
     ).count()
-    failed = EmailDelivery.objects.filter(stakeholder__survey=survey, status=EmailDelivery.Status.FAILED).count()
+    failed = EmailDelivery.objects.filter(
+        stakeholder__survey=survey, status=EmailDelivery.Status.FAILED
+    ).count()
     not_invited = total.listed - total.invited
     return render(
         request,
@@ -206,7 +211,9 @@ def stakeholder_remove(request, public_id, stakeholder_id):
     if not request.user.is_authenticated:
         return _login(request)
     survey = get_managed_survey(request, public_id)
-    stakeholder = get_object_or_404(Stakeholder.objects.select_related("survey"), survey=survey, public_id=stakeholder_id)
+    stakeholder = get_object_or_404(
+        Stakeholder.objects.select_related("survey"), survey=survey, public_id=stakeholder_id
+    )
     try:
         services.stakeholder_remove(stakeholder=stakeholder, user=request.user)
     except services.SurveyStateError as exc:
@@ -257,7 +264,9 @@ def close(request, public_id):
         except services.SurveyStateError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The survey is closed. Its links no longer work and the results are ready.")
+            messages.success(
+                request, "The survey is closed. Its links no longer work and the results are ready."
+            )
             return redirect("surveys:results", survey.public_id)
         return redirect("surveys:detail", survey.public_id)
     if not survey.is_open:

@@ -103,7 +103,9 @@ def respond(request, token):
         services.link_opened(stakeholder=stakeholder)
         initial = {}
         if existing is not None:
-            initial = {f"s-{code}": answer for code, answer in existing.answers.items() if answer in ANSWER_CODES}
+            initial = {
+                f"s-{code}": answer for code, answer in existing.answers.items() if answer in ANSWER_CODES
+            }
             initial.update({f"comment-{number}": text for number, text in existing.comments.items()})
         form = ResponseForm(initial=initial, survey=survey)
     page = render(

@@ -119,9 +119,7 @@ def blind_spots(survey, user, results: anonymity.Results) -> dict:
         if group_results is None:
             return {}
         return {
-            d["number"]: anonymity.agree_share(
-                group_results.statements[s["code"]] for s in d["statements"]
-            )
+            d["number"]: anonymity.agree_share(group_results.statements[s["code"]] for s in d["statements"])
             for d in survey.statements
         }
 
@@ -183,7 +181,15 @@ def results_rows(survey) -> list[list]:
     for code, label, group_results in entries:
         if group_results is None:
             count = results.counts.get(code, 0) if code != "all" else results.total
-            rows.append([label, f"fewer than {survey.min_group_size}" if count < survey.min_group_size else "suppressed", "", "", "suppressed"])
+            rows.append(
+                [
+                    label,
+                    f"fewer than {survey.min_group_size}" if count < survey.min_group_size else "suppressed",
+                    "",
+                    "",
+                    "suppressed",
+                ]
+            )
             continue
         for number, statement in statements:
             counts = group_results.statements[statement["code"]].counts
