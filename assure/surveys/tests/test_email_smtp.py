@@ -68,7 +68,7 @@ def test_the_worker_sends_invitations_over_smtp_in_plain_text_and_html(demo, smt
     assert len(smtp_server.messages) == 3
     message = smtp_server.messages[0]
     assert message["From"] == "Assure <surveys@assure.example.org>"
-    assert message["Subject"] == "Your views on NHS City and Hackney CCG: 360° stakeholder survey"
+    assert message["Subject"].strip() == "Your views on NHS City and Hackney CCG: 360° stakeholder survey"
     parts = {
         part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()
     }
