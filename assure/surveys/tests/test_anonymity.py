@@ -72,7 +72,11 @@ def test_results_show_nothing_of_hidden_groups(responses, minimum):
         c.strip() for r in responses if r.group in results.hidden for c in r.comments.values() if c.strip()
     }
     shown_comments = {
-        c.strip() for r in responses if r.group not in results.hidden for c in r.comments.values() if c.strip()
+        c.strip()
+        for r in responses
+        if r.group not in results.hidden
+        for c in r.comments.values()
+        if c.strip()
     }
     if results.overall is None:
         assert results.total < minimum

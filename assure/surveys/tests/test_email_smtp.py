@@ -82,7 +82,11 @@ def test_the_worker_sends_invitations_over_smtp_in_plain_text_and_html(demo, smt
 def test_a_failed_send_is_recorded_and_tried_again_later(demo, settings):
     settings.TASKS = DB_TASKS
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2  # nobody there
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        free_port(),
+        2,
+    )  # nobody there
     survey = SurveyFactory(cycle=demo.cycle, organisation=demo.hackney)
     person = StakeholderFactory(survey=survey)
     services.invitations_send(survey=survey, user=demo.ccg_lead)

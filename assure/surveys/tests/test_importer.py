@@ -132,7 +132,9 @@ def test_every_group_code_label_and_alias_is_accepted(text):
 
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30), max_size=6))
 def test_any_row_either_imports_or_is_reported(cells):
-    data = csv_bytes("Name,Email,Organisation,Group") + (",".join(c.replace(",", " ") for c in cells)).encode()
+    data = (
+        csv_bytes("Name,Email,Organisation,Group") + (",".join(c.replace(",", " ") for c in cells)).encode()
+    )
     parsed = parse_stakeholders(data, "csv")
     rows_reported = {p.row for p in parsed.problems}
     assert parsed.rows_read == len(parsed.valid) + len(rows_reported - {None}) or parsed.file_problems
@@ -140,7 +142,8 @@ def test_any_row_either_imports_or_is_reported(cells):
 
 def test_ten_thousand_rows_are_checked_in_seconds():
     lines = ["Name,Email,Organisation,Group"] + [
-        f"Person {n},person{n}@example.org,Practice {n % 50},{GROUPS[n % len(GROUPS)][0]}" for n in range(10_000)
+        f"Person {n},person{n}@example.org,Practice {n % 50},{GROUPS[n % len(GROUPS)][0]}"
+        for n in range(10_000)
     ]
     started = time.perf_counter()
     parsed = parse_stakeholders(csv_bytes(*lines), "csv")

@@ -17,7 +17,7 @@ from assure.surveys import services
 from assure.surveys.importer import StakeholderRow
 from assure.surveys.models import EmailDelivery, Response, Stakeholder, Survey
 
-from .factories import StakeholderFactory, SurveyFactory, invite, respond
+from .factories import StakeholderFactory, SurveyFactory, invite
 
 LINK = re.compile(r"/s/([A-Za-z0-9_-]+)/")
 
@@ -90,7 +90,9 @@ def test_a_closed_survey_cannot_be_changed(islington_survey, demo):
 
 def test_adding_a_person_checks_the_email_and_duplicates(survey, demo):
     added = services.stakeholder_add(
-        survey=survey, user=demo.ccg_lead, data=services.StakeholderInput(" Ann  Lee ", "Ann@Example.org", "", "hwb")
+        survey=survey,
+        user=demo.ccg_lead,
+        data=services.StakeholderInput(" Ann  Lee ", "Ann@Example.org", "", "hwb"),
     )
     assert (added.name, added.email) == ("Ann Lee", "ann@example.org")
     with pytest.raises(services.SurveyInvalid) as caught:
@@ -148,7 +150,9 @@ def test_reminders_go_only_to_those_who_have_not_responded_and_the_first_link_st
     with django_capture_on_commit_callbacks(execute=True):
         services.invitations_send(survey=survey, user=demo.ccg_lead)
     first = {m.to[0]: LINK.search(m.body).group(1) for m in mail.outbox}
-    services.response_save(token=first[f"{answered.name} <{answered.email}>"], answers={"S1.1": "agree"}, comments={})
+    services.response_save(
+        token=first[f"{answered.name} <{answered.email}>"], answers={"S1.1": "agree"}, comments={}
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_send(survey=survey, user=demo.ccg_lead) == 1
@@ -197,7 +201,14 @@ def test_a_response_is_stored_apart_from_the_stakeholder_and_replaced_on_resubmi
     response = Response.objects.get(survey=survey)
     assert (response.group, response.answers, response.comments) == ("hwb", {"S1.1": "strongly_agree"}, {})
     # nothing in the response points at the person, and nothing in the person's row points at the response
-    assert {f.name for f in Response._meta.get_fields()} == {"id", "survey", "key", "group", "answers", "comments"}
+    assert {f.name for f in Response._meta.get_fields()} == {
+        "id",
+        "survey",
+        "key",
+        "group",
+        "answers",
+        "comments",
+    }
     assert response.key not in {person.token_hash, services.token_hash(token)}
     person.refresh_from_db()
     assert person.responded_at is not None
@@ -207,7 +218,9 @@ def test_a_response_is_stored_apart_from_the_stakeholder_and_replaced_on_resubmi
 def test_answers_off_the_scale_or_for_other_statements_are_refused(survey):
     token = invite(StakeholderFactory(survey=survey))
     with pytest.raises(services.SurveyInvalid) as caught:
-        services.response_save(token=token, answers={"S1.1": "maybe", "S9.9": "agree"}, comments={1: "x" * 2001})
+        services.response_save(
+            token=token, answers={"S1.1": "maybe", "S9.9": "agree"}, comments={1: "x" * 2001}
+        )
     assert caught.value.errors == {
         "S1.1": "Choose one of the answers for statement S1.1",
         "S9.9": "There is no statement S9.9 in this survey",
@@ -218,9 +231,11 @@ def test_answers_off_the_scale_or_for_other_statements_are_refused(survey):
 
 def test_links_stop_working_when_the_survey_closes_by_hand_or_by_date(survey, demo):
     token = invite(StakeholderFactory(survey=survey))
-    with time_machine.travel(survey.closes_at + datetime.timedelta(seconds=1)):
-        with pytest.raises(services.SurveyStateError):
-            services.response_save(token=token, answers={}, comments={})
+    with (
+        time_machine.travel(survey.closes_at + datetime.timedelta(seconds=1)),
+        pytest.raises(services.SurveyStateError),
+    ):
+        services.response_save(token=token, answers={}, comments={})
     services.survey_close(survey=survey, user=demo.ccg_lead)
     with pytest.raises(services.SurveyStateError) as caught:
         services.response_save(token=token, answers={}, comments={})

@@ -107,7 +107,8 @@ def test_the_stakeholder_list_is_paged_and_its_queries_do_not_grow(
     ccg_lead_client, camden_survey, django_assert_max_num_queries
 ):
     Stakeholder.objects.bulk_create(
-        Stakeholder(survey=camden_survey, name=f"P {n}", email=f"p{n}@example.org", group="other") for n in range(250)
+        Stakeholder(survey=camden_survey, name=f"P {n}", email=f"p{n}@example.org", group="other")
+        for n in range(250)
     )
     with django_assert_max_num_queries(12):
         response = ccg_lead_client.get(url("stakeholders", camden_survey) + "?page=2")
@@ -168,7 +169,11 @@ def test_import_previews_problems_then_imports_only_the_valid_rows(ccg_lead_clie
     token = response.context["token"]
     response = ccg_lead_client.post(url("import", camden_survey), {"token": token}, follow=True)
     assert "2 stakeholders added to the list." in page_text(response)
-    assert set(Stakeholder.objects.filter(survey=camden_survey, email__in=["ann@example.org", "dan@example.org"]).values_list("group", flat=True)) == {"local_authority", "provider"}
+    assert set(
+        Stakeholder.objects.filter(
+            survey=camden_survey, email__in=["ann@example.org", "dan@example.org"]
+        ).values_list("group", flat=True)
+    ) == {"local_authority", "provider"}
     # the same confirmation cannot be replayed
     assert ccg_lead_client.post(url("import", camden_survey), {"token": token}).status_code == 409
 
@@ -181,14 +186,20 @@ def test_import_of_an_excel_workbook(ccg_lead_client, camden_survey):
     workbook.active.append(["Eve", "eve@example.org", "patient_group"])
     out = io.BytesIO()
     workbook.save(out)
-    response = ccg_lead_client.post(url("import", camden_survey), {"file": upload("people.xlsx", out.getvalue())})
+    response = ccg_lead_client.post(
+        url("import", camden_survey), {"file": upload("people.xlsx", out.getvalue())}
+    )
     assert "Import 1 stakeholder" in page_text(response)
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("people.pdf", b"%PDF-1.4", "The selected file must be a CSV file (.csv) or an Excel workbook (.xlsx)"),
+        (
+            "people.pdf",
+            b"%PDF-1.4",
+            "The selected file must be a CSV file (.csv) or an Excel workbook (.xlsx)",
+        ),
         ("people.xlsx", b"Name,Email", "The selected file is not an Excel workbook, or it is damaged"),
         ("people.csv", b"a,b\r\n1,2\r\n", "The file has no header row"),
     ],

@@ -52,9 +52,11 @@ def test_forged_answers_are_refused_with_a_clear_message(client, camden_survey):
     assert "There is a problem" in text
     assert "Choose one of the answers for statement S1.1" in text
     assert "Your comment on domain 2 must be 2,000 characters or fewer" in text
-    assert not Response.objects.filter(survey=camden_survey, group="member_practice", answers__has_key="S1.1").exclude(
-        pk__in=Response.objects.filter(survey=camden_survey).values("pk")
-    ).exists()
+    assert (
+        not Response.objects.filter(survey=camden_survey, group="member_practice", answers__has_key="S1.1")
+        .exclude(pk__in=Response.objects.filter(survey=camden_survey).values("pk"))
+        .exists()
+    )
 
 
 def test_a_closed_survey_says_so_and_takes_no_answers(client, camden_survey):

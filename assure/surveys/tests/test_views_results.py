@@ -93,9 +93,7 @@ def test_outsiders_and_other_ccgs_get_404(outsider_client, ccg_lead_client, isli
     assert ccg_lead_client.get(url(name, islington_survey)).status_code == 404
 
 
-def test_results_query_count_does_not_grow_with_responses(
-    client, demo, django_assert_max_num_queries
-):
+def test_results_query_count_does_not_grow_with_responses(client, demo, django_assert_max_num_queries):
     survey = SurveyFactory(cycle=demo.cycle, organisation=demo.hackney)
     for n in range(40):
         respond(survey, ["member_practice", "hwb", "provider"][n % 3], {"S1.1": "agree"}, {2: f"Comment {n}"})
