@@ -222,3 +222,13 @@ def test_a_ten_thousand_row_import_through_the_page(ccg_lead_client, camden_surv
     assert response.status_code == 302
     assert Stakeholder.objects.filter(survey=camden, email__endswith="@bulk.example.org").count() == 10_000
     assert elapsed < 10, f"uploading, checking and importing 10,000 rows took {elapsed:.1f}s"
+
+
+def test_htmx_refreshes_only_the_rates_while_emails_wait(ccg_lead_client, camden_survey):
+    ccg_lead_client.post(url("invite", camden_survey))  # queued: the test captures no commit, so they wait
+    page = ccg_lead_client.get(url("detail", camden_survey)).content.decode()
+    assert 'hx-trigger="every 5s"' in page
+    partial = ccg_lead_client.get(url("detail", camden_survey), headers={"HX-Request": "true"})
+    text = page_text(partial)
+    assert text.startswith("Response rates") or "Member practices" in text
+    assert "<html" not in partial.content.decode()

@@ -96,7 +96,7 @@ def detail(request, public_id):
     not_invited = total.listed - total.invited
     return render(
         request,
-        "surveys/detail.html",
+        "surveys/rates.html" if request.htmx else "surveys/detail.html",
         {
             "survey": survey,
             "rates": rates,
