@@ -23,7 +23,7 @@ def test_a_stakeholder_answers_without_an_account_and_comes_back_to_change(clien
     token = invite(person)
     response = client.get(link(token))
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     text = page_text(response)
     assert "Your views on NHS Camden CCG" in text and "How your answers are used" in text
     assert "at least 5 people" in text and "Strongly disagree" in text and "Don't know" in text

@@ -1,7 +1,7 @@
 """The stakeholder's pages: the survey, reached by the personal link in their email, without an account.
 
-The link's secret is in the path. Pages here are never cached, are not indexed and send no referrer, so the
-secret does not leak to other sites. Wrong links are counted per address and refused for a while once there
+The link's secret is in the path. Pages here are never cached, are not indexed and send a referrer only to this
+site, so the secret does not leak to other sites. Wrong links are counted per address and refused for a while once there
 have been too many (guessing is hopeless at 256 bits, but it should also be slow and visible).
 """
 
@@ -34,7 +34,9 @@ def _too_many(request) -> bool:
 
 
 def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": with no referrer at all, browsers send `Origin: null` with the form and
+    # Django's CSRF check (rightly) refuses it. Same-origin keeps the link's secret from other sites.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
