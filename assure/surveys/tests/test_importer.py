@@ -145,8 +145,8 @@ def test_ten_thousand_rows_are_checked_in_seconds():
         f"Person {n},person{n}@example.org,Practice {n % 50},{GROUPS[n % len(GROUPS)][0]}"
         for n in range(10_000)
     ]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other work on the machine does not count
     parsed = parse_stakeholders(csv_bytes(*lines), "csv")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(parsed.valid) == 10_000 and parsed.problems == []
     assert elapsed < 5, f"checking 10,000 rows took {elapsed:.1f}s"
