@@ -231,6 +231,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
                 deadline=today + datetime.timedelta(days=due),
             )
     _demo_assessments(cycle, ccgs, today)
+    _demo_surveys(cycle, ccgs)
     return LOGINS
 
 
@@ -289,3 +290,117 @@ def _demo_assessments(cycle: Cycle, ccgs: list[Organisation], today: datetime.da
         )
     assessment_services.assessment_submit(assessment=islington, user=islington_lead)
     assessment_services.assessment_share(assessment=islington, user=islington_lead, shared=True)
+
+
+# The 360° survey demo: (group, people on the list, how many respond) for each CCG.
+SURVEY_PEOPLE = {
+    # Camden: open, a few responses so far.
+    "07R": [
+        ("member_practice", 10, 4),
+        ("hwb", 5, 2),
+        ("local_authority", 4, 1),
+        ("provider", 3, 0),
+        ("patient_group", 2, 1),
+    ],
+    # Islington: closed. Local authority (5) is shown on its own but hidden with providers (2, below the
+    # minimum of 5), so the providers' answers cannot be worked out by subtraction.
+    "08H": [
+        ("member_practice", 10, 8),
+        ("hwb", 7, 6),
+        ("local_authority", 6, 5),
+        ("provider", 3, 2),
+        ("patient_group", 3, 0),
+    ],
+}
+FIRST_NAMES = [
+    "Asha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jonah",
+    "Kemi",
+    "Liam",
+]
+LAST_NAMES = ["Patel", "Hughes", "Okafor", "Smith", "Nowak", "Byrne", "Khan", "Murphy", "Ali", "Evans"]
+# How positive each CCG's stakeholders are about each domain (chance of agreeing), to give the results a shape.
+SURVEY_MOOD = {"07R": {}, "08H": {1: 0.85, 2: 0.3, 3: 0.7, 4: 0.35, 5: 0.8, 6: 0.75}}
+
+
+def _demo_surveys(cycle: Cycle, ccgs: list[Organisation]) -> None:
+    """Camden's survey open with some responses; Islington's closed, with results and a group below the minimum."""
+    import random
+
+    from assure.surveys import services as survey_services
+    from assure.surveys.models import Stakeholder, Survey
+
+    if Survey.objects.filter(cycle=cycle).exists():
+        return
+    now = timezone.now()
+    rng = random.Random(2012)  # noqa: S311 (made-up demo answers, the same every time)
+    for ccg in ccgs[:2]:
+        lead = User.objects.get(
+            email="ccg.lead@example.org" if ccg.code == "07R" else "ccg2.lead@example.org"
+        )
+        survey = survey_services.survey_create(cycle=cycle, organisation=ccg, user=lead)
+        survey.opens_at = now - datetime.timedelta(days=14)
+        survey.closes_at = now + datetime.timedelta(days=14)
+        survey.intro = (
+            f"{ccg.name} would like to know how well it works with you. Your answers help us prepare for "
+            "authorisation and decide what to improve."
+        )
+        survey.save()
+        borough = ccg.name.removeprefix("NHS ").removesuffix(" CCG")
+        n = 0
+        for group, listed, responding in SURVEY_PEOPLE[ccg.code]:
+            for i in range(listed):
+                n += 1
+                first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7) % len(LAST_NAMES)]
+                stakeholder = Stakeholder.objects.create(
+                    survey=survey,
+                    name=f"{first} {last}",
+                    email=f"{first}.{last}.{n}@{ccg.code.lower()}.example.org".lower(),
+                    organisation=f"{borough} {group.replace('_', ' ')}",
+                    group=group,
+                )
+                if ccg.code == "07R" and group == "patient_group" and i == 1:
+                    continue  # one person not invited yet
+                token = survey_services._rotate_link(stakeholder)
+                stakeholder.invited_at = now - datetime.timedelta(days=13)
+                stakeholder.save()
+                if i < responding:
+                    mood = SURVEY_MOOD[ccg.code]
+                    answers = {}
+                    for domain in survey.statements:
+                        chance = mood.get(domain["number"], 0.6)
+                        for statement in domain["statements"]:
+                            roll = rng.random()
+                            if roll < 0.08:
+                                answers[statement["code"]] = "dont_know"
+                            elif rng.random() < chance:
+                                answers[statement["code"]] = rng.choice(["agree", "agree", "strongly_agree"])
+                            else:
+                                answers[statement["code"]] = rng.choice(
+                                    ["disagree", "neutral", "strongly_disagree"]
+                                )
+                    comments = {}
+                    if i % 2 == 0:
+                        comments[2] = rng.choice(
+                            [
+                                "Patients hear about plans late; involve Healthwatch earlier.",
+                                "Engagement events are good but mostly in working hours.",
+                                "We would welcome more feedback on what changed after consultations.",
+                            ]
+                        )
+                    survey_services.response_save(token=token, answers=answers, comments=comments)
+                elif i == responding and ccg.code == "07R":
+                    survey_services.link_opened(stakeholder=stakeholder)
+        if ccg.code == "08H":
+            Survey.objects.filter(pk=survey.pk).update(
+                opens_at=now - datetime.timedelta(days=40),
+                closes_at=now - datetime.timedelta(days=2),
+            )

@@ -188,3 +188,38 @@ def visible_evidence(user, queryset: QuerySet) -> QuerySet:
 
 def can_manage_evidence(user, organisation_id: int) -> bool:
     return is_ccg_member(user, organisation_id)
+
+
+# 360° stakeholder surveys ---------------------------------------------------------------------------------------
+#
+# A CCG's people, and the assessors and regional leads of its region, see its surveys: the response rates while
+# it runs and the (anonymised) results once it has closed. The CCG lead and the region's regional leads run it:
+# settings, the stakeholder list, invitations, reminders and closing. Nobody, whatever their role, sees which
+# stakeholder gave which answer: that is not stored anywhere they could read it (see surveys/models.py).
+
+
+def visible_surveys(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = Q(organisation__in=scope.ccg_ids)
+    if scope.region_ids:
+        condition |= Q(organisation__region__in=scope.region_ids)
+    if not (scope.ccg_ids or scope.region_ids):
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def can_manage_survey(user, organisation) -> bool:
+    """Set up and run a CCG's survey: its CCG lead, a regional lead of its region, a platform admin."""
+    scope = scope_for(user)
+    return (
+        scope.is_admin
+        or scope.has_role(organisation.pk, Role.CCG_LEAD)
+        or (organisation.region_id is not None and scope.has_role(organisation.region_id, Role.REGIONAL_LEAD))
+    )
+
+
+def can_see_stakeholders(user, organisation) -> bool:
+    """The stakeholder list (names, emails, who has responded): those who run the survey and the CCG's staff."""
+    return can_manage_survey(user, organisation) or is_ccg_member(user, organisation.pk)
