@@ -84,6 +84,11 @@ def board(review: PartnershipReview, user, *, domain: int | None = None) -> Boar
             rows = rows.filter(item__domain__number=domain)
         agreed = {a.item_id: a for a in rows}
     domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
+    for item in item_list:  # each row knows its item without another query
+        for row in (by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk)):
+            if row is not None:
+                row.item = item
+                row.review = review
     return Board(
         review=review,
         domains=domains,
