@@ -93,10 +93,6 @@ class RatingIn(Schema):
     side: Side | None = Field(None, description="Only needed by someone who is a member of both sides.")
 
 
-class ReleaseIn(Schema):
-    side: Side | None = None
-
-
 class AgreementIn(Schema):
     agreed_rating: int
     action: str = ""
@@ -271,12 +267,12 @@ def rating_update(request, id: UUID, code: str, payload: RatingIn):
     response={200: ReviewOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
     summary="Release your side's ratings",
 )
-def release(request, id: UUID, payload: ReleaseIn | None = None):
+def release(request, id: UUID, side: Side | None = None):
     """The side's lead (CCG lead or HWB lead) releases it once every item is rated (`409 incomplete` with the
     `missing` codes otherwise). Released ratings can no longer change; the other side sees them once both have
-    released."""
+    released. No body; `?side=ccg` or `?side=hwb` only for someone who is a member of both sides."""
     review = _review(request, id)
-    side = _caller_side(request, review, payload.side if payload else None)
+    side = _caller_side(request, review, side)
     if isinstance(side, Status):
         return side
     if not permissions.is_partnership_lead(request.auth, review, side):
