@@ -23,7 +23,7 @@ from assure.core.templatetags.nhsuk import domid
 from assure.core.views import login_required_get
 from assure.cycles.models import Cycle
 from assure.frameworks.models import Domain, SurveyStatement
-from assure.organisations.models import Organisation, Relation
+from assure.organisations.models import Organisation, Relation, Role
 
 from . import gaps, queries, services
 from .forms import AgreementForm, SideRatingForm
@@ -70,8 +70,8 @@ def review_list(request):
         .order_by("-cycle__starts_on", "ccg__name", "hwb__name")
     )
     scope = permissions.scope_for(request.user)
-    lead_ccgs = {org for org, role in scope.roles if role == "ccg_lead"}
-    lead_hwbs = {org for org, role in scope.roles if role == "hwb_lead"}
+    lead_ccgs = {org for org, role in scope.roles if role == Role.CCG_LEAD}
+    lead_hwbs = {org for org, role in scope.roles if role == Role.HWB_LEAD}
     can_open = []
     if lead_ccgs or lead_hwbs:
         pairs = list(
@@ -180,9 +180,12 @@ def review_detail(request, public_id):
                 "is_lead": permissions.is_partnership_lead(request.user, review, side),
             }
         )
-    agreed_count = None
+    agreed_count = item_total = None
     if review.both_released:
-        agreed_count = AgreedItem.objects.filter(review=review, agreed_rating__isnull=False).count()
+        counts = AgreedItem.objects.filter(review=review).aggregate(
+            total=Count("pk"), agreed=Count("pk", filter=Q(agreed_rating__isnull=False))
+        )
+        agreed_count, item_total = counts["agreed"], counts["total"]
     return render(
         request,
         "partnerships/review.html",
@@ -200,9 +203,7 @@ def review_detail(request, public_id):
             ],
             "domains": list(domains.values()),
             "agreed_count": agreed_count,
-            "item_total": len(services.review_items(review.cycle.framework_id))
-            if review.both_released
-            else None,
+            "item_total": item_total,
             "can_agree": permissions.can_agree_partnership(request.user, review),
             "is_member": bool(my_sides),
             "crumbs": _crumbs(review)[:2],
