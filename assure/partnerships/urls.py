@@ -16,4 +16,5 @@ urlpatterns = [
     path("<uuid:public_id>/self-assessment/", views.compare, name="compare"),
     path("<uuid:public_id>/prepare/", views.prepare, name="prepare"),
     path("<uuid:public_id>/history/", views.history, name="history"),
+    path("<uuid:public_id>/export.csv", views.export_csv, name="export_csv"),
 ]

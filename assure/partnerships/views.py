@@ -8,9 +8,11 @@ the other side by any page.
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -704,6 +706,68 @@ def prepare(request, public_id):
             "crumbs": _crumbs(review),
         },
     )
+
+
+# Export --------------------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "Domain",
+    "Code",
+    "Tier",
+    "Item",
+    "CCG rating",
+    "CCG comment",
+    "HWB rating",
+    "HWB comment",
+    "Gap",
+    "To discuss",
+    "Agreed rating",
+    "Action",
+    "Action owner",
+    "Action due",
+]
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required_get
+def export_csv(request, public_id):
+    """Everything the person may see of the review as CSV: the other side's columns stay empty until both sides
+    have released, exactly as on the pages (the rows come from the same `queries.board`)."""
+    review = _review(request, public_id)
+    board = queries.board(review, request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"partnership-review-{review.ccg.code}-{review.hwb.code}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in board.rows:
+        gap, agreed = row.gap, row.agreed
+        action = agreed if agreed is not None and agreed.action else None
+        writer.writerow(
+            _cell(value)
+            for value in [
+                row.item.domain.number,
+                row.item.code,
+                row.item.get_tier_display(),
+                row.item.text,
+                gap.ccg,
+                row.ccg.comment if row.ccg else "",
+                gap.hwb,
+                row.hwb.comment if row.hwb else "",
+                gap.size,
+                "yes" if gap.to_discuss else "",
+                agreed.agreed_rating if agreed else None,
+                action.action if action else "",
+                action.action_owner.name if action else "",
+                action.action_due.isoformat() if action else "",
+            ]
+        )
+    return response
 
 
 # History -------------------------------------------------------------------------------------------------------

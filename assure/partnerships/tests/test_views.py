@@ -37,6 +37,7 @@ PAGES = [
     ("compare", [], "get"),
     ("prepare", [], "get"),
     ("history", [], "get"),
+    ("export_csv", [], "get"),
     ("side_save", ["ccg", "1.1"], "post"),
     ("side_save", ["hwb", "1.1"], "post"),
     ("release", ["hwb"], "post"),
@@ -64,9 +65,9 @@ def test_another_ccg_s_people_get_404(ccg2_lead_client, camden, name, args, meth
 @pytest.mark.parametrize("who", ["region_client", "assessor_client", "platform_admin_client"])
 def test_assessors_regional_leads_and_admins_see_a_review_only_once_agreed(request, who, camden, islington):
     client = request.getfixturevalue(who)
-    for name, args, _ in PAGES[:1] + PAGES[4:9]:
+    for name, args, _ in PAGES[:1] + PAGES[4:10]:
         assert _call(client, name, camden, args, "get").status_code == 404
-    for name in ("review", "gaps", "compare", "prepare", "history"):
+    for name in ("review", "gaps", "compare", "prepare", "history", "export_csv"):
         assert client.get(_url(name, islington)).status_code == 200, name
     assert client.get(_url("agree_domain", islington, 2)).status_code == 200
     # They rate for neither side.
@@ -555,3 +556,50 @@ def test_a_review_in_another_cycle_is_a_separate_review(demo, fresh):
 def test_release_both_helper_makes_gaps(demo, fresh):
     review = release_both(fresh, ccg=2, hwb=lambda i, item: i % 4)
     assert review.status == PartnershipReview.Status.AGREEING
+
+
+def test_the_outsider_s_list_of_reviews_is_empty(outsider_client, camden, islington):
+    page = _text(outsider_client.get(reverse("partnerships:list")))
+    assert "There are no partnership reviews you can see yet." in page
+    assert "Camden" not in page and "Islington" not in page
+    # Their own CCG and HWB may open theirs.
+    assert "NHS Nottingham City CCG and Nottingham Health and Wellbeing Board" in page
+
+
+def test_the_demo_holds_a_review_in_each_state(demo):
+    stages = {
+        (r.ccg.code, r.hwb.code): r.stage
+        for r in PartnershipReview.objects.filter(cycle=demo.cycle).select_related("ccg", "hwb")
+    }
+    assert stages == {
+        ("07R", "HWB-CAM"): "Both sides released: agreeing",
+        ("08H", "HWB-ISL"): "Agreed",
+        ("07T", "HWB-HAC"): "CCG released, HWB rating",
+        ("07T", "HWB-COL"): "Rating",
+    }
+    not_started = PartnershipReview.objects.get(cycle=demo.cycle, hwb__code="HWB-COL")
+    assert not not_started.side_ratings.filter(rating__isnull=False).exists()
+
+
+def test_the_export_leaves_the_other_side_empty_until_both_release(
+    demo, fresh, hwb_lead_client, ccg_lead_client
+):
+    import csv
+    import io
+
+    rate_side(fresh, "ccg", value=3, comment="=HYPERLINK(secret)")
+    rate_side(fresh, "hwb", value=1, comment="HWB note")
+    response = hwb_lead_client.get(_url("export_csv", fresh))
+    assert response["Content-Disposition"] == 'attachment; filename="partnership-review-07R-HWB-CAM.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 77
+    assert {(r["CCG rating"], r["CCG comment"], r["HWB rating"], r["Gap"]) for r in rows} == {
+        ("", "", "1", "")
+    }
+    services.side_release(review=fresh, side="ccg", user=demo.ccg_lead)
+    services.side_release(review=fresh, side="hwb", user=demo.hwb_lead)
+    rows = list(csv.DictReader(io.StringIO(ccg_lead_client.get(_url("export_csv", fresh)).content.decode())))
+    assert {(r["CCG rating"], r["HWB rating"], r["Gap"], r["To discuss"]) for r in rows} == {
+        ("3", "1", "2", "yes")
+    }
+    assert rows[0]["CCG comment"] == "'=HYPERLINK(secret)"  # never run as a formula
