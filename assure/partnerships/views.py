@@ -9,6 +9,7 @@ the other side by any page.
 from __future__ import annotations
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -112,7 +113,11 @@ def review_list(request):
 def review_open(request):
     if response := _signed_in(request):
         return response
-    cycle = get_object_or_404(Cycle.objects.visible_to(request.user), public_id=request.POST.get("cycle"))
+    try:
+        cycle_id = uuid.UUID(request.POST.get("cycle", ""))
+    except ValueError:
+        raise Http404("No such cycle") from None
+    cycle = get_object_or_404(Cycle.objects.visible_to(request.user), public_id=cycle_id)
     organisations = Organisation.objects.visible_to(request.user)
     ccg = get_object_or_404(organisations.of_type("ccg"), code=request.POST.get("ccg", ""))
     hwb = get_object_or_404(organisations.of_type("hwb"), code=request.POST.get("hwb", ""))

@@ -603,3 +603,15 @@ def test_the_export_leaves_the_other_side_empty_until_both_release(
         ("3", "1", "2", "yes")
     }
     assert rows[0]["CCG comment"] == "'=HYPERLINK(secret)"  # never run as a formula
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"cycle": "not-a-uuid", "ccg": "07R", "hwb": "HWB-CAM"},
+        {"ccg": "07R"},
+        {"cycle": "", "ccg": "", "hwb": ""},
+    ],
+)
+def test_a_forged_open_form_is_not_found(demo, ccg_lead_client, data):
+    assert ccg_lead_client.post(reverse("partnerships:open"), data).status_code == 404
