@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "assure.evidence",
     "assure.assessments",
     "assure.surveys",
+    "assure.partnerships",
 ]
 
 MIDDLEWARE = [
