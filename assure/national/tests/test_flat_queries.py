@@ -20,9 +20,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assure.accounts.models import ApiToken, User
-from assure.assessments.models import Assessment, ItemResponse
-from assure.evidence.models import Evidence
-from assure.national.dataset import CYCLE_NAMES, PREFIX, Size, generate
+from assure.national.dataset import Size, generate
+from assure.national.targets import targets
 
 SMALL = Size(
     ccgs=2,
@@ -54,20 +53,16 @@ class Targets:
 
     @classmethod
     def find(cls) -> Targets:
-        ccg = f"{PREFIX}C001"
-        draft = Assessment.objects.get(organisation__code=ccg, cycle__name=CYCLE_NAMES[-1])
-        submitted = Assessment.objects.get(organisation__code=ccg, cycle__name=CYCLE_NAMES[-2])
-        response = ItemResponse.objects.filter(assessment=draft).order_by(
-            "item__domain__number", "item__position"
-        )[3]
+        found = targets()
+        item = found["items"][3]
         return cls(
-            ccg=ccg,
-            cycle=str(draft.cycle.public_id),
-            draft=str(draft.public_id),
-            submitted=str(submitted.public_id),
-            item=response.item.code,
-            evidence=str(Evidence.objects.filter(organisation__code=ccg).exclude(file="").first().public_id),
-            version=response.version,
+            ccg=found["ccg"],
+            cycle=found["cycle"],
+            draft=found["draft"],
+            submitted=found["submitted"],
+            item=item,
+            evidence=found["evidence"],
+            version=found["versions"][item],
         )
 
 
