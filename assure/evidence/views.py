@@ -42,6 +42,7 @@ def _framework(request, organisation) -> Framework:
         Cycle.objects.visible_to(request.user)
         .filter(ccgs=organisation)
         .select_related("framework")
+        .defer("framework__document")
         .order_by("-starts_on")
         .first()
     )
@@ -204,6 +205,7 @@ def coverage(request, code):
         Cycle.objects.visible_to(request.user)
         .filter(ccgs=organisation)
         .select_related("framework")
+        .defer("framework__document")
         .order_by("-starts_on")
     )
     cycle = None
