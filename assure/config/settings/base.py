@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "assure.audit",
     "assure.evidence",
     "assure.assessments",
+    "assure.goodpractice",
 ]
 
 MIDDLEWARE = [
