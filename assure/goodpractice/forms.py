@@ -99,7 +99,8 @@ class ExampleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("domains") or data.get("themes") or data.get("items")):
+        tagged = data.get("domains") or data.get("themes") or data.get("items")
+        if not tagged and not {"domains", "themes", "items"} & set(self.errors):
             self.add_error("domains", "Choose at least one domain, theme or item the example is about")
         return data
 
