@@ -143,10 +143,8 @@ def _example(request, public_id) -> Example:
 def detail(request, public_id):
     example = _example(request, public_id)
     is_member = permissions.can_submit_good_practice(request.user, example.organisation_id)
-    can_moderate = permissions.can_moderate_example(request.user, example) and example.status in (
-        Example.Status.SUBMITTED,
-        Example.Status.PUBLISHED,
-    )
+    moderator = permissions.can_moderate_example(request.user, example)
+    can_moderate = moderator and example.status in (Example.Status.SUBMITTED, Example.Status.PUBLISHED)
     return render(
         request,
         "goodpractice/detail.html",
@@ -159,7 +157,7 @@ def detail(request, public_id):
             "is_member": is_member,
             "can_edit": permissions.can_edit_example(request.user, example),
             "can_moderate": can_moderate,
-            "show_status": is_member or can_moderate or permissions.is_platform_admin(request.user),
+            "show_status": is_member or moderator or permissions.is_platform_admin(request.user),
             "crumbs": _library_crumbs(),
         },
     )
