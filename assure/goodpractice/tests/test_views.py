@@ -315,3 +315,10 @@ def test_domain_page_falls_back_to_examples_about_the_domain(demo, gp, ccg_lead_
 
 def test_the_owner_of_a_draft_in_another_region_sees_it(gp, outsider_client):
     assert outsider_client.get(_url("detail", gp.far)).status_code == 200
+
+
+def test_the_regional_lead_sees_the_status_of_an_example_sent_back(demo, region_client):
+    sent_back = Example.objects.get(title="Governing body meetings in the community")
+    page = _text(region_client.get(_url("detail", sent_back)))
+    assert "Changes requested" in page and "Please say how many people came" in page
+    assert "Moderate this example" not in page  # it is with Camden now
