@@ -51,6 +51,7 @@ def home(request):
         {
             "memberships": memberships,
             "is_platform_admin": permissions.is_platform_admin(request.user),
+            "can_view_dashboard": permissions.can_view_dashboard(request.user),
             "cycles": cycles,
         },
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -10,9 +10,14 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
 from assure.assessments.models import Assessment
+from assure.core import permissions
 from assure.core.views import login_required_get
+from assure.cycles.models import Cycle
+from assure.organisations.models import Organisation, OrganisationType
 
-from . import services
+from . import services, workbook
+from .dashboard import MEASURES, build_dashboard, dashboard_columns
+from .exports import export_response, workbook_response
 from .models import ReportPdf
 from .render import prepare
 from .report import build_report, report_source
@@ -107,3 +112,83 @@ def pdf_download(request, public_id, pdf_id):
         return redirect("reports:pdf_status", assessment.public_id, report_pdf.public_id)
     report_pdf = ReportPdf.objects.visible_to(request.user).get(pk=report_pdf.pk)
     return pdf_response(report_pdf, assessment)
+
+
+# The regional dashboard -------------------------------------------------------------------------------------
+
+
+def _dashboard_cycle(request):
+    cycles = list(
+        Cycle.objects.visible_to(request.user)
+        .select_related("framework", "previous", "region")
+        .order_by("-starts_on", "name")
+    )
+    wanted = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.public_id) == wanted), None) or (cycles[0] if cycles else None)
+    if wanted and cycle is not None and str(cycle.public_id) != wanted:
+        raise Http404("No such cycle")
+    return cycle, cycles
+
+
+@login_required_get
+def dashboard(request, fmt=None):
+    if not permissions.can_view_dashboard(request.user):
+        raise Http404("Not for you")
+    cycle, cycles = _dashboard_cycle(request)
+    regions = list(
+        permissions.dashboard_regions(
+            request.user, Organisation.objects.visible_to(request.user).of_type(OrganisationType.REGION)
+        ).order_by("name")
+    )
+    region = next((r for r in regions if r.code == request.GET.get("region")), None)
+    if request.GET.get("region") and region is None:
+        raise Http404("No such region")
+    filters = {key: request.GET.get(key, "") for key in ("outcome",)}
+    board = None
+    if cycle is not None:
+        board = build_dashboard(
+            request.user,
+            cycle,
+            measure=request.GET.get("measure", "maturity"),
+            region=region,
+            filters=filters,
+        )
+    if fmt:
+        if board is None:
+            raise Http404("No cycle")
+        return export_response(
+            board.rows,
+            dashboard_columns(board),
+            filename=f"dashboard-{cycle.name}",
+            fmt=fmt,
+            sheet="Dashboard",
+        )
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "board": board,
+            "cycles": cycles,
+            "cycle": cycle,
+            "regions": regions,
+            "region": region,
+            "measures": list(MEASURES.values()),
+            "filters": filters,
+            "query": query,
+            "can_download_workbook": cycle is not None and permissions.can_view_dashboard(request.user),
+            "crumbs": [("Home", reverse("core:home"))],
+        },
+    )
+
+
+@login_required_get
+def cycle_workbook(request, public_id):
+    if not permissions.can_view_dashboard(request.user):
+        raise Http404("Not for you")
+    cycle = get_object_or_404(
+        Cycle.objects.visible_to(request.user).select_related("framework", "previous", "region"),
+        public_id=public_id,
+    )
+    sheets = workbook.cycle_sheets(request.user, cycle)
+    return workbook_response(sheets, filename=f"{cycle.name} workbook")
