@@ -190,6 +190,9 @@ def tidy_svg(svg: str, *, chart_id: str, title: str, description: str) -> str:
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
+    # Other libraries (openpyxl) register namespace prefixes of their own: register ours again just before writing.
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="unicode")
 
 

@@ -85,3 +85,9 @@ def test_the_description_names_the_highest_and_lowest_domains():
 def test_any_values_describe_without_error(values):
     words = describe_domains(DOMAINS, [Series("self", "Self", values)])
     assert words.startswith("Self:")
+
+
+def test_the_svg_keeps_its_plain_namespace_after_other_libraries_register_prefixes():
+    ET.register_namespace("svg", "http://www.w3.org/2000/svg")  # as spreadsheet libraries do
+
+    assert chart().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
