@@ -21,6 +21,7 @@ urlpatterns = [
     path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("<uuid:public_id>/sharing/", views.share, name="share"),
     path("<uuid:public_id>/audit/", views.audit_log, name="audit"),
+    path("<uuid:public_id>/audit.<str:fmt>", views.audit_log, name="audit_export"),
     path("<uuid:public_id>/export.xlsx", views_excel.export_xlsx, name="export_xlsx"),
     path("<uuid:public_id>/import/", views_excel.import_xlsx, name="import_xlsx"),
 ]

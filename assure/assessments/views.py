@@ -496,12 +496,36 @@ def share(request, public_id):
     return redirect("assessments:task_list", assessment.public_id)
 
 
+AUDIT_COLUMNS = [
+    Column("at", "When", "event.at"),
+    Column("who", "Who", "event.actor_label"),
+    Column("action", "Action", "event.action"),
+    Column("context", "What", "event.context"),
+    Column("field", "Field"),
+    Column("before", "Before"),
+    Column("after", "After"),
+]
+
+
 @login_required_get
-def audit_log(request, public_id):
+def audit_log(request, public_id, fmt=None):
     assessment = _assessment(request, public_id)
     if not permissions.can_read_audit(request.user, assessment.organisation):
         raise Http404("Not allowed")
     events = AuditEvent.objects.filter(organisation=assessment.organisation).select_related("actor")[:500]
+    if fmt:
+        rows = [
+            {"event": event, "field": field, "before": old, "after": new}
+            for event in events
+            for field, old, new in (event.changes or [("", None, None)])
+        ]
+        return export_response(
+            rows,
+            AUDIT_COLUMNS,
+            filename=f"{assessment.organisation.code} audit trail",
+            fmt=fmt,
+            sheet="Audit trail",
+        )
     return render(
         request,
         "assessments/audit_log.html",

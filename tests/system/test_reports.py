@@ -31,9 +31,10 @@ def test_a_regional_lead_opens_a_ccg_report_from_the_dashboard_and_downloads_the
     expect(page.get_by_role("img", name="The six domains at a glance")).to_be_visible()
     expect(page.get_by_role("navigation", name="Contents")).to_be_visible()
 
-    # And when they download the PDF, they get an A4 report
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Download the report as a PDF")).click()
+    # And when they download the PDF, they get an A4 report (laid out while they wait: the test settings run
+    # background work at once, and a first layout loads fonts, so allow it time)
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("link", name=re.compile("Download the report as a PDF")).click(timeout=60_000)
     download = download_info.value
     assert download.suggested_filename.endswith("-report.pdf")
     with open(download.path(), "rb") as handle:

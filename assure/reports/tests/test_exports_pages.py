@@ -28,6 +28,12 @@ CASES = {
         ["ccg_lead_client", "ccg_staff_client"],
         ["outsider_client", "ccg2_lead_client", "hwb_lead_client", "region_client", "assessor_client"],
     ),
+    "audit trail": (
+        lambda d, a: reverse("assessments:audit", args=[a.public_id]),
+        lambda d, a, f: reverse("assessments:audit_export", args=[a.public_id, f]),
+        ["ccg_lead_client", "platform_admin_client"],
+        ["outsider_client", "ccg2_lead_client", "hwb_lead_client", "ccg_staff_client"],
+    ),
     "cycle CCGs": (
         lambda d, a: reverse("cycles:detail", args=[d.cycle.public_id]),
         lambda d, a, f: reverse("cycles:ccgs_export", args=[d.cycle.public_id, f]),
