@@ -70,8 +70,8 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
-	@echo "Benchmarks arrive with the national dataset."
+bench: install ## Load-test the national dataset with the production settings (see README: National dataset and benchmarks)
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles

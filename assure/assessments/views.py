@@ -28,9 +28,9 @@ from .models import Assessment, ItemResponse, Submission
 
 def _assessment(request, public_id) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related(
-            "cycle__framework", "organisation__region"
-        ),
+        Assessment.objects.visible_to(request.user)
+        .select_related("cycle__framework", "organisation__region")
+        .defer("cycle__framework__document"),
         public_id=public_id,
     )
 
@@ -59,7 +59,8 @@ def _status(result) -> tuple[str, str]:
 def start(request, cycle_id, code):
     """A CCG member's way into their self-assessment for a cycle: created on first visit."""
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("framework"), public_id=cycle_id
+        Cycle.objects.visible_to(request.user).select_related("framework").defer("framework__document"),
+        public_id=cycle_id,
     )
     organisation = get_object_or_404(
         Organisation.objects.visible_to(request.user).filter(cycles=cycle), code=code
@@ -263,7 +264,7 @@ def save_item(request, public_id, code):
     if not permissions.is_ccg_member(request.user, assessment.organisation_id):
         raise Http404("Not your assessment")
     response = get_object_or_404(
-        ItemResponse.objects.select_related("item__domain", "assessment__cycle__framework"),
+        ItemResponse.objects.select_related("item__domain"),
         assessment=assessment,
         item__code=code,
     )

@@ -20,7 +20,7 @@ api = NinjaAPI(
     title="Assure API",
     version="1",
     description=(
-        "Frameworks, cycles, organisations, self-assessments and evidence, with the same scoping as the web pages: "
+        "Frameworks, cycles, organisations, self-assessments, evidence and partnership reviews, with the same scoping as the web pages: "
         "anything the caller may not see answers 404. Authenticate with a personal token (create one on your "
         "profile page, or `manage.py create_api_token EMAIL`) sent as `Authorization: Bearer <token>`. "
         "Framework content is public. Errors: 401 without a valid token, 403 when the caller may see but not act, "
@@ -38,3 +38,5 @@ api.add_router("/assessments", "assure.assessments.api.router")
 api.add_router("/assessments", "assure.evidence.api.router")
 api.add_router("/assessments", "assure.reports.api.router")
 api.add_router("/dashboard", "assure.reports.api.dashboard_router")
+api.add_router("/surveys", "assure.surveys.api.router")
+api.add_router("/partnerships", "assure.partnerships.api.router")

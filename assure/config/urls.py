@@ -11,6 +11,8 @@ urlpatterns = [
     path("assessments/", include("assure.assessments.urls")),
     path("evidence/", include("assure.evidence.urls")),
     path("reports/", include("assure.reports.urls")),
+    path("", include("assure.surveys.urls")),
+    path("partnerships/", include("assure.partnerships.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

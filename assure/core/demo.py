@@ -231,6 +231,8 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
                 deadline=today + datetime.timedelta(days=due),
             )
     _demo_assessments(cycle, ccgs, today)
+    _demo_surveys(cycle, ccgs)
+    _demo_partnerships(cycle, ccgs, hwbs, today)
     return LOGINS
 
 
@@ -289,3 +291,232 @@ def _demo_assessments(cycle: Cycle, ccgs: list[Organisation], today: datetime.da
         )
     assessment_services.assessment_submit(assessment=islington, user=islington_lead)
     assessment_services.assessment_share(assessment=islington, user=islington_lead, shared=True)
+
+
+# The 360° survey demo: (group, people on the list, how many respond) for each CCG.
+SURVEY_PEOPLE = {
+    # Camden: open, a few responses so far.
+    "07R": [
+        ("member_practice", 10, 4),
+        ("hwb", 5, 2),
+        ("local_authority", 4, 1),
+        ("provider", 3, 0),
+        ("patient_group", 2, 1),
+    ],
+    # Islington: closed. Local authority (5) is shown on its own but hidden with providers (2, below the
+    # minimum of 5), so the providers' answers cannot be worked out by subtraction.
+    "08H": [
+        ("member_practice", 10, 8),
+        ("hwb", 7, 6),
+        ("local_authority", 6, 5),
+        ("provider", 3, 2),
+        ("patient_group", 3, 0),
+    ],
+}
+FIRST_NAMES = [
+    "Asha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Femi",
+    "Grace",
+    "Hamza",
+    "Isla",
+    "Jonah",
+    "Kemi",
+    "Liam",
+]
+LAST_NAMES = ["Patel", "Hughes", "Okafor", "Smith", "Nowak", "Byrne", "Khan", "Murphy", "Ali", "Evans"]
+# How positive each CCG's stakeholders are about each domain (chance of agreeing), to give the results a shape.
+SURVEY_MOOD = {"07R": {}, "08H": {1: 0.85, 2: 0.3, 3: 0.7, 4: 0.35, 5: 0.8, 6: 0.75}}
+
+
+def _demo_surveys(cycle: Cycle, ccgs: list[Organisation]) -> None:
+    """Camden's survey open with some responses; Islington's closed, with results and a group below the minimum."""
+    import random
+
+    from assure.surveys import services as survey_services
+    from assure.surveys.models import Stakeholder, Survey
+
+    if Survey.objects.filter(cycle=cycle).exists():
+        return
+    now = timezone.now()
+    rng = random.Random(2012)  # noqa: S311 (made-up demo answers, the same every time)
+    for ccg in ccgs[:2]:
+        lead = User.objects.get(
+            email="ccg.lead@example.org" if ccg.code == "07R" else "ccg2.lead@example.org"
+        )
+        survey = survey_services.survey_create(cycle=cycle, organisation=ccg, user=lead)
+        survey.opens_at = now - datetime.timedelta(days=14)
+        survey.closes_at = now + datetime.timedelta(days=14)
+        survey.intro = (
+            f"{ccg.name} would like to know how well it works with you. Your answers help us prepare for "
+            "authorisation and decide what to improve."
+        )
+        survey.save()
+        borough = ccg.name.removeprefix("NHS ").removesuffix(" CCG")
+        n = 0
+        for group, listed, responding in SURVEY_PEOPLE[ccg.code]:
+            for i in range(listed):
+                n += 1
+                first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n * 7) % len(LAST_NAMES)]
+                stakeholder = Stakeholder.objects.create(
+                    survey=survey,
+                    name=f"{first} {last}",
+                    email=f"{first}.{last}.{n}@{ccg.code.lower()}.example.org".lower(),
+                    organisation=f"{borough} {group.replace('_', ' ')}",
+                    group=group,
+                )
+                if ccg.code == "07R" and group == "patient_group" and i == 1:
+                    continue  # one person not invited yet
+                token = survey_services._rotate_link(stakeholder)
+                stakeholder.invited_at = now - datetime.timedelta(days=13)
+                stakeholder.save()
+                if i < responding:
+                    mood = SURVEY_MOOD[ccg.code]
+                    answers = {}
+                    for domain in survey.statements:
+                        chance = mood.get(domain["number"], 0.6)
+                        for statement in domain["statements"]:
+                            roll = rng.random()
+                            if roll < 0.08:
+                                answers[statement["code"]] = "dont_know"
+                            elif rng.random() < chance:
+                                answers[statement["code"]] = rng.choice(["agree", "agree", "strongly_agree"])
+                            else:
+                                answers[statement["code"]] = rng.choice(
+                                    ["disagree", "neutral", "strongly_disagree"]
+                                )
+                    comments = {}
+                    if i % 2 == 0:
+                        comments[2] = rng.choice(
+                            [
+                                "Patients hear about plans late; involve Healthwatch earlier.",
+                                "Engagement events are good but mostly in working hours.",
+                                "We would welcome more feedback on what changed after consultations.",
+                            ]
+                        )
+                    survey_services.response_save(token=token, answers=answers, comments=comments)
+                elif i == responding and ccg.code == "07R":
+                    survey_services.link_opened(stakeholder=stakeholder)
+        if ccg.code == "08H":
+            Survey.objects.filter(pk=survey.pk).update(
+                opens_at=now - datetime.timedelta(days=40),
+                closes_at=now - datetime.timedelta(days=2),
+            )
+
+
+# The people who rate for the organisations without a demo login: they exist so the demo's history names someone,
+# but have no usable password.
+PARTNERSHIP_PEOPLE = {
+    "HWB-ISL": ("islington.hwb@example.org", "Cllr Isla Board", Role.HWB_LEAD),
+    "HWB-HAC": ("hackney.hwb@example.org", "Cllr Hamid Board", Role.HWB_LEAD),
+    "HWB-COL": ("city.hwb@example.org", "Alderman Colin Board", Role.HWB_LEAD),
+    "07T": ("hackney.ccg@example.org", "Dr Hana Lead", Role.CCG_LEAD),
+}
+
+
+def _demo_partnerships(
+    cycle: Cycle, ccgs: list[Organisation], hwbs: dict[str, Organisation], today: datetime.date
+) -> None:
+    """One partnership review in each state, so a new user sees what each looks like:
+
+    - Camden CCG and Camden HWB: both sides released, with gaps (some two points apart), a few items agreed;
+    - Islington CCG and Islington HWB: agreed, with development actions;
+    - City and Hackney CCG and Hackney HWB: the CCG side released, the HWB still rating;
+    - City and Hackney CCG and City of London HWB: opened, not started.
+    """
+    from assure.partnerships import services as partnership_services
+    from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
+
+    if PartnershipReview.objects.filter(cycle=cycle).exists():
+        return
+    people = {"HWB-CAM": User.objects.get(email="hwb.lead@example.org")}
+    organisations = {**hwbs, "07T": ccgs[2]}
+    for code, (email, name, role) in PARTNERSHIP_PEOPLE.items():
+        person = User.objects.filter(email=email).first()
+        if person is None:
+            person = User.objects.create_user(email=email, password=None, full_name=name)
+        _member(person, organisations[code], role)
+        people[code] = person
+    camden_lead = User.objects.get(email="ccg.lead@example.org")
+    islington_lead = User.objects.get(email="ccg2.lead@example.org")
+
+    now = timezone.now()
+
+    def rate(review, side, user, pattern, *, release=True, only=None):
+        # Written in bulk (seeding rates hundreds of items); releasing and agreeing go through the services.
+        ratings = list(
+            review.side_ratings.filter(side=side)
+            .select_related("item__domain")
+            .order_by("item__domain__number", "item__position")
+        )[:only]
+        for index, rating in enumerate(ratings):
+            rating.rating, rating.comment = pattern(index, rating.item)
+            rating.version, rating.updated_at, rating.updated_by = 1, now, user
+        SideRating.objects.bulk_update(ratings, ["rating", "comment", "version", "updated_at", "updated_by"])
+        if release:
+            partnership_services.side_release(review=review, side=side, user=user)
+
+    def ccg_view(index, item):
+        return (2 if item.tier == "basics" else 1), "Discussed at the governing body."
+
+    def hwb_view(index, item):
+        # Mostly close to the CCG's view; every fifth item a point apart, every seventh two points apart.
+        base = 2 if item.tier == "basics" else 1
+        if index % 7 == 3:
+            return (0 if base == 2 else 3), "Board members have not seen this in practice yet."
+        if index % 5 == 1:
+            return base + 1, "The board sees this working well."
+        return base, "Agreed at the board's development session."
+
+    camden, _ = partnership_services.review_open(
+        cycle=cycle, ccg=ccgs[0], hwb=hwbs["HWB-CAM"], user=camden_lead
+    )
+    rate(camden, "ccg", camden_lead, ccg_view)
+    rate(camden, "hwb", people["HWB-CAM"], hwb_view)
+    for agreed in AgreedItem.objects.filter(review=camden, item__domain__number=1).select_related("item")[:3]:
+        partnership_services.agreement_save(
+            agreed=agreed,
+            user=camden_lead,
+            data=partnership_services.AgreementInput(agreed_rating=2),
+            version=agreed.version,
+        )
+
+    islington, _ = partnership_services.review_open(
+        cycle=cycle, ccg=ccgs[1], hwb=hwbs["HWB-ISL"], user=islington_lead
+    )
+    rate(islington, "ccg", islington_lead, lambda i, item: ((3 if item.tier == "basics" else 2), "In place."))
+    rate(islington, "hwb", people["HWB-ISL"], hwb_view)
+    agreements = list(AgreedItem.objects.filter(review=islington).select_related("item"))
+    hwb_ratings = dict(
+        SideRating.objects.filter(review=islington, side="hwb").values_list("item_id", "rating")
+    )
+    for index, agreed in enumerate(agreements):
+        agreed.agreed_rating = max(2, hwb_ratings[agreed.item_id] or 0)
+        agreed.version, agreed.updated_at, agreed.updated_by = 1, now, islington_lead
+        if index % 9 == 3:
+            agreed.action = "Hold a joint development session on this action and report back to the board."
+            agreed.action_owner = hwbs["HWB-ISL"] if index % 2 else ccgs[1]
+            agreed.action_due = today + datetime.timedelta(days=90)
+    last = agreements.pop()
+    AgreedItem.objects.bulk_update(
+        agreements,
+        ["agreed_rating", "action", "action_owner", "action_due", "version", "updated_at", "updated_by"],
+    )
+    # Agreeing the last item through the service agrees, locks and snapshots the review.
+    partnership_services.agreement_save(
+        agreed=last,
+        user=islington_lead,
+        data=partnership_services.AgreementInput(agreed_rating=2),
+        version=0,
+    )
+
+    hackney_lead = people["HWB-HAC"]
+    hackney, _ = partnership_services.review_open(
+        cycle=cycle, ccg=ccgs[2], hwb=hwbs["HWB-HAC"], user=hackney_lead
+    )
+    rate(hackney, "ccg", people["07T"], ccg_view)
+    rate(hackney, "hwb", hackney_lead, hwb_view, release=False, only=20)
+    partnership_services.review_open(cycle=cycle, ccg=ccgs[2], hwb=hwbs["HWB-COL"], user=people["HWB-COL"])

@@ -28,6 +28,7 @@ class Scope:
     roles: frozenset[tuple[int, str]] = frozenset()  # (organisation id, role)
     region_ids: frozenset[int] = frozenset()
     ccg_ids: frozenset[int] = frozenset()  # CCGs the person works for
+    hwb_ids: frozenset[int] = frozenset()  # HWBs the person is a member of
     partner_ccg_ids: frozenset[int] = frozenset()  # CCGs partnered with the person's HWBs
     own_ids: frozenset[int] = frozenset()
     related_ids: frozenset[int] = field(default_factory=frozenset)
@@ -65,6 +66,7 @@ def scope_for(user) -> Scope:
             roles=frozenset(memberships),
             region_ids=frozenset(region_ids),
             ccg_ids=frozenset(ccg_ids),
+            hwb_ids=frozenset(hwb_ids),
             partner_ccg_ids=frozenset(partner_ccg_ids),
             own_ids=frozenset(own),
             related_ids=frozenset(related - own),
@@ -236,3 +238,117 @@ def dashboard_ccgs(user, queryset: QuerySet) -> QuerySet:
     if not scope.region_ids:
         return queryset.none()
     return queryset.filter(region__in=scope.region_ids)
+
+
+# 360° stakeholder surveys ---------------------------------------------------------------------------------------
+#
+# A CCG's people, and the assessors and regional leads of its region, see its surveys: the response rates while
+# it runs and the (anonymised) results once it has closed. The CCG lead and the region's regional leads run it:
+# settings, the stakeholder list, invitations, reminders and closing. Nobody, whatever their role, sees which
+# stakeholder gave which answer: that is not stored anywhere they could read it (see surveys/models.py).
+
+
+def visible_surveys(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = Q(organisation__in=scope.ccg_ids)
+    if scope.region_ids:
+        condition |= Q(organisation__region__in=scope.region_ids)
+    if not (scope.ccg_ids or scope.region_ids):
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def can_manage_survey(user, organisation) -> bool:
+    """Set up and run a CCG's survey: its CCG lead, a regional lead of its region, a platform admin."""
+    scope = scope_for(user)
+    return (
+        scope.is_admin
+        or scope.has_role(organisation.pk, Role.CCG_LEAD)
+        or (organisation.region_id is not None and scope.has_role(organisation.region_id, Role.REGIONAL_LEAD))
+    )
+
+
+def can_see_stakeholders(user, organisation) -> bool:
+    """The stakeholder list (names, emails, who has responded): those who run the survey and the CCG's staff."""
+    return can_manage_survey(user, organisation) or is_ccg_member(user, organisation.pk)
+
+
+# Partnership reviews -------------------------------------------------------------------------------------------
+#
+# A review belongs to a CCG–HWB pair. The two organisations' people see it from the moment it is opened; assessors
+# and regional leads of the CCG's region, and platform admins, only once it is agreed. Each side's ratings are
+# blind: people see their own side's ratings, and the other side's only once *both* sides have released theirs,
+# so neither anchors the other. Every page, export, API endpoint and history reads side ratings through
+# `visible_side_ratings`, so there is one rule to get right.
+
+SIDE_CCG = "ccg"
+SIDE_HWB = "hwb"
+
+
+def visible_partnership_reviews(user, queryset: QuerySet) -> QuerySet:
+    from assure.partnerships.models import PartnershipReview
+
+    scope = scope_for(user)
+    agreed = Q(status=PartnershipReview.Status.AGREED)
+    if scope.is_admin:
+        return queryset.filter(agreed)
+    condition = Q(pk__in=[])
+    if scope.ccg_ids:
+        condition |= Q(ccg__in=scope.ccg_ids)
+    if scope.hwb_ids:
+        condition |= Q(hwb__in=scope.hwb_ids)
+    if scope.region_ids:
+        condition |= agreed & Q(ccg__region__in=scope.region_ids)
+    return queryset.filter(condition)
+
+
+def visible_side_ratings(user, queryset: QuerySet) -> QuerySet:
+    """Side ratings of visible reviews: the person's own side always, the other side once both have released."""
+    from assure.partnerships.models import PartnershipReview
+
+    scope = scope_for(user)
+    reviews = visible_partnership_reviews(user, PartnershipReview.objects.all()).values("pk")
+    condition = Q(review__ccg_released_at__isnull=False, review__hwb_released_at__isnull=False)
+    if scope.ccg_ids:
+        condition |= Q(side=SIDE_CCG, review__ccg__in=scope.ccg_ids)
+    if scope.hwb_ids:
+        condition |= Q(side=SIDE_HWB, review__hwb__in=scope.hwb_ids)
+    return queryset.filter(condition, review__in=reviews)
+
+
+def partnership_sides(user, review) -> list[str]:
+    """The sides of a review the person rates for: "ccg", "hwb", both (rare) or neither."""
+    scope = scope_for(user)
+    sides = []
+    if review.ccg_id in scope.ccg_ids:
+        sides.append(SIDE_CCG)
+    if review.hwb_id in scope.hwb_ids:
+        sides.append(SIDE_HWB)
+    return sides
+
+
+def is_partnership_lead(user, review, side: str | None = None) -> bool:
+    """The CCG lead or the HWB lead of the pair (of one side, when given)."""
+    scope = scope_for(user)
+    ccg = side in (None, SIDE_CCG) and scope.has_role(review.ccg_id, Role.CCG_LEAD)
+    hwb = side in (None, SIDE_HWB) and scope.has_role(review.hwb_id, Role.HWB_LEAD)
+    return ccg or hwb
+
+
+def can_open_partnership_review(user, ccg_id: int, hwb_id: int) -> bool:
+    scope = scope_for(user)
+    return scope.has_role(ccg_id, Role.CCG_LEAD) or scope.has_role(hwb_id, Role.HWB_LEAD)
+
+
+def can_rate_side(user, review, side: str) -> bool:
+    return side in partnership_sides(user, review) and review.side_open(side)
+
+
+def can_release_side(user, review, side: str) -> bool:
+    return is_partnership_lead(user, review, side) and review.side_open(side)
+
+
+def can_agree_partnership(user, review) -> bool:
+    return review.status == review.Status.AGREEING and is_partnership_lead(user, review)

@@ -19,7 +19,12 @@ class CycleOut(Schema):
 
 @router.get("", response=list[CycleOut], summary="The cycles you may see")
 def cycle_list(request):
-    cycles = Cycle.objects.visible_to(request.auth).select_related("framework").order_by("-starts_on", "name")
+    cycles = (
+        Cycle.objects.visible_to(request.auth)
+        .select_related("framework")
+        .defer("framework__document")
+        .order_by("-starts_on", "name")
+    )
     return [
         CycleOut(
             id=str(c.public_id),

@@ -34,6 +34,7 @@ def cycle_detail(request, public_id, fmt=None):
     cycle = get_object_or_404(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "region")
+        .defer("framework__document")
         .prefetch_related("steps"),
         public_id=public_id,
     )

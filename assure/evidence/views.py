@@ -43,6 +43,7 @@ def _framework(request, organisation) -> Framework:
         Cycle.objects.visible_to(request.user)
         .filter(ccgs=organisation)
         .select_related("framework")
+        .defer("framework__document")
         .order_by("-starts_on")
         .first()
     )
@@ -238,6 +239,7 @@ def coverage(request, code, fmt=None):
         Cycle.objects.visible_to(request.user)
         .filter(ccgs=organisation)
         .select_related("framework")
+        .defer("framework__document")
         .order_by("-starts_on")
     )
     cycle = None

@@ -13,6 +13,9 @@ from assure.core.models import PublicModel
 
 from .schema import Framework as FrameworkDocument
 
+# Validated framework documents by (primary key, content hash); see Framework.spec.
+_PARSED: dict[tuple[int, str], FrameworkDocument] = {}
+
 
 class FrameworkQuerySet(models.QuerySet):
     def latest_versions(self) -> FrameworkQuerySet:
@@ -44,7 +47,16 @@ class Framework(PublicModel):
 
     @cached_property
     def spec(self) -> FrameworkDocument:
-        return FrameworkDocument.model_validate(self.document)
+        """The validated document. Parsed once per process and version: an imported version's content never
+        changes (its hash names it), and parsing it was a large part of every page that shows ratings. Querysets
+        on hot paths can therefore `defer("document")`; it is only read when this process has not parsed it."""
+        key = (self.pk, self.content_hash)
+        spec = _PARSED.get(key) if self.pk else None
+        if spec is None:
+            spec = FrameworkDocument.model_validate(self.document)
+            if self.pk:
+                _PARSED[key] = spec
+        return spec
 
     @property
     def scale(self):

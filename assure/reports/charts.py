@@ -181,7 +181,7 @@ def tidy_svg(svg: str, *, chart_id: str, title: str, description: str) -> str:
                 element.set(name, _URL_REF.sub(lambda m: f"url(#{prefix}{m[1]})", value))
     for name in ("width", "height"):
         root.attrib.pop(name, None)
-    root.set("class", "assure-chart")
+    root.set("class", "assure-domain-chart")
     root.set("role", "img")
     root.set("aria-labelledby", f"{prefix}title {prefix}desc")
     title_element = ET.Element(f"{{{SVG_NS}}}title", {"id": f"{prefix}title"})

@@ -59,3 +59,28 @@ def test_each_role_can_reach_every_page_linked_for_them(
         assert "/reports/dashboard/" in report.paths
     if email in REPORT_READERS:
         assert any(p.startswith("/reports/assessments/") for p in report.paths)
+
+
+# Partnership reviews: every page a role can reach from the list, whatever the main crawl's page limit left out.
+# The demo holds a review in each state: Camden's both released with gaps (ccg.lead, ccg.staff, hwb.lead),
+# Islington's agreed (ccg2.lead, and the admin, regional lead and assessor, who see agreed reviews only).
+OUTSIDE_PARTNERSHIPS = [r"^/(?!partnerships/)"]
+
+
+@pytest.mark.parametrize("email", ROLES)
+def test_each_role_can_reach_every_partnership_review_page(
+    page, live_server, demo_site, sign_in, record_crawl, email
+):
+    # Given someone with this role has signed in
+    sign_in(page, email)
+
+    # When they follow every link from the list of partnership reviews
+    report = crawl(page, live_server.url, ["/partnerships/"], limit=40, skip=OUTSIDE_PARTNERSHIPS)
+    record_crawl(report)
+
+    # Then every page answers, passes axe and fits a 320px screen
+    report.assert_no_problems()
+    # And they reached a review: its overview, the gaps and the page to prepare for the 360° review
+    paths = report.paths
+    assert any(p.endswith("/gaps/") for p in paths), paths
+    assert any(p.endswith("/prepare/") for p in paths), paths

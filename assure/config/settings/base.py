@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "assure.evidence",
     "assure.assessments",
     "assure.reports",
+    "assure.surveys",
+    "assure.partnerships",
+    "assure.national",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,15 @@ DATA_DIR = BASE_DIR / "var"
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'assure.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DB_CONN_MAX_AGE", 0, minimum=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server processes share the file. Take the write lock when a transaction begins (a transaction that
+    # read first and then wrote would otherwise fail with "database is locked" when another process writes),
+    # wait for it rather than fail, and let readers carry on while someone writes (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,8 @@
 from django import template
 from django.forms import CheckboxInput, FileInput, PasswordInput, Select, Textarea
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -32,6 +34,36 @@ def nhsuk_widget(field):
     if isinstance(widget, PasswordInput):
         attrs.setdefault("autocomplete", "current-password")
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def nhsuk_checkboxes(field, disabled=False):
+    """The NHS.UK checkbox items of a multiple-choice field, written out in one go.
+
+    Equivalent to looping over the field's options in a template, but a page that has many of them (a domain
+    page ticks the whole evidence library against every item) renders several times faster.
+    """
+    selected = {str(v) for v in (field.value() or [])}
+    base = field.auto_id
+    return format_html_join(
+        "\n",
+        '<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="{}_{}" name="{}" '
+        'type="checkbox" value="{}"{}{}><label class="nhsuk-label nhsuk-checkboxes__label" for="{}_{}">{}</label></div>',
+        (
+            (
+                base,
+                index,
+                field.html_name,
+                value,
+                mark_safe(" checked") if str(value) in selected else "",
+                mark_safe(" disabled") if disabled else "",
+                base,
+                index,
+                label,
+            )
+            for index, (value, label) in enumerate(field.field.choices)
+        ),
+    )
 
 
 @register.filter

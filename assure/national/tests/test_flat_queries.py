@@ -1,0 +1,228 @@
+"""The number of database queries a page makes does not grow with the data.
+
+Every page and API endpoint in `PAGES` is requested against a small generated country and against one ten times
+larger in every respect (CCGs, practices, people, evidence per CCG…), as the same person; the counts must be
+equal. A page that lists something unbounded must paginate it (say so with `paginated=True`, and the test then
+only asks that the page answers).
+
+A new page is one line in `PAGES`: who asks, how, and the path built from `Targets`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from assure.accounts.models import ApiToken, User
+from assure.national.dataset import Size, generate
+from assure.national.targets import targets
+
+SMALL = Size(
+    ccgs=2,
+    hwbs=2,
+    practices=10,
+    providers=2,
+    support_units=1,
+    staff_per_ccg=2,
+    people_per_hwb=2,
+    assessors_per_region=1,
+    evidence_per_ccg=2,
+    files_per_ccg=1,
+)
+LARGE = SMALL.times(10)
+TODAY = datetime.date(2013, 6, 3)
+
+
+@dataclass
+class Targets:
+    """What the paths point at, found in whichever dataset is loaded."""
+
+    ccg: str  # the demo CCG's code
+    cycle: str  # the open national cycle
+    draft: str  # the demo CCG's self-assessment in the open cycle (a draft)
+    submitted: str  # the demo CCG's self-assessment in the previous cycle (submitted)
+    item: str  # an item code
+    evidence: str  # a file in the demo CCG's library
+    version: int  # the item's current version in the draft
+
+    @classmethod
+    def find(cls) -> Targets:
+        found = targets()
+        item = found["items"][3]
+        return cls(
+            ccg=found["ccg"],
+            cycle=found["cycle"],
+            draft=found["draft"],
+            submitted=found["submitted"],
+            item=item,
+            evidence=found["evidence"],
+            version=found["versions"][item],
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    who: str | None  # a demo login, or None for someone not signed in
+    path: Callable[[Targets], str]
+    method: str = "get"
+    data: Callable[[Targets], dict] | None = None
+    api: bool = False  # authenticate with a personal token rather than a session
+    paginated: bool = False
+
+
+LEAD = "ccg.lead@example.org"
+REGION = "region@example.org"
+ASSESSOR = "assessor@example.org"
+HWB = "hwb.lead@example.org"
+ADMIN = "admin@example.org"
+
+
+def _item_form(t: Targets) -> dict:
+    fields = {"rating": "2", "reason": "", "narrative": "Reviewed with the HWB.", "version": str(t.version)}
+    return {f"item-{t.item}-{name}": value for name, value in fields.items()}
+
+
+def _item_json(t: Targets) -> dict:
+    return {
+        "rating": 2,
+        "not_applicable": False,
+        "reason": "",
+        "narrative": "Reviewed.",
+        "version": t.version,
+    }
+
+
+PAGES = [
+    Page("healthz", None, lambda t: "/healthz"),
+    Page("welcome", None, lambda t: "/"),
+    Page("home (CCG lead)", LEAD, lambda t: "/"),
+    Page("home (regional lead)", REGION, lambda t: "/"),
+    Page("home (HWB lead)", HWB, lambda t: "/"),
+    Page("home (admin)", ADMIN, lambda t: "/"),
+    Page("profile", LEAD, lambda t: "/accounts/profile/"),
+    Page("frameworks", None, lambda t: "/frameworks/"),
+    Page("framework", None, lambda t: "/frameworks/ccg-authorisation-2012/"),
+    Page("framework domain", None, lambda t: "/frameworks/ccg-authorisation-2012/domains/2/"),
+    Page("cycle (regional lead)", REGION, lambda t: f"/cycles/{t.cycle}/"),
+    Page("cycle (CCG lead)", LEAD, lambda t: f"/cycles/{t.cycle}/"),
+    Page("start self-assessment", LEAD, lambda t: f"/assessments/start/{t.cycle}/{t.ccg}/"),
+    Page("task list", LEAD, lambda t: f"/assessments/{t.draft}/"),
+    Page("task list (assessor: redirect)", ASSESSOR, lambda t: f"/assessments/{t.submitted}/"),
+    Page("domain", LEAD, lambda t: f"/assessments/{t.draft}/domains/2/"),
+    Page("item save", LEAD, lambda t: f"/assessments/{t.draft}/items/{t.item}/", "post", _item_form),
+    Page(
+        "item save (htmx)",
+        LEAD,
+        lambda t: f"/assessments/{t.draft}/items/{t.item}/",
+        "post",
+        lambda t: {**_item_form(t), "HTTP_HX_REQUEST": "true"},
+    ),
+    Page("item history", LEAD, lambda t: f"/assessments/{t.draft}/items/{t.item}/history/"),
+    Page("check and submit", LEAD, lambda t: f"/assessments/{t.draft}/submit/"),
+    Page("submitted", LEAD, lambda t: f"/assessments/{t.submitted}/submitted/1/"),
+    Page("submission (assessor)", ASSESSOR, lambda t: f"/assessments/{t.submitted}/submissions/1/"),
+    Page("reopen (assessor)", ASSESSOR, lambda t: f"/assessments/{t.submitted}/reopen/"),
+    Page("who changed what", LEAD, lambda t: f"/assessments/{t.draft}/audit/"),
+    Page("export to Excel", LEAD, lambda t: f"/assessments/{t.draft}/export.xlsx"),
+    Page("import from Excel", LEAD, lambda t: f"/assessments/{t.draft}/import/"),
+    Page("evidence library", LEAD, lambda t: f"/evidence/library/{t.ccg}/"),
+    Page("evidence library (assessor)", ASSESSOR, lambda t: f"/evidence/library/{t.ccg}/"),
+    Page("evidence add", LEAD, lambda t: f"/evidence/library/{t.ccg}/add/"),
+    Page("evidence coverage", LEAD, lambda t: f"/evidence/library/{t.ccg}/coverage/"),
+    Page("evidence detail", LEAD, lambda t: f"/evidence/{t.evidence}/"),
+    Page("evidence download", LEAD, lambda t: f"/evidence/{t.evidence}/download/"),
+    Page("admin index", ADMIN, lambda t: "/admin/"),
+    Page("admin organisations", ADMIN, lambda t: "/admin/organisations/organisation/"),
+    Page("admin relations", ADMIN, lambda t: "/admin/organisations/relation/"),
+    Page("admin memberships", ADMIN, lambda t: "/admin/organisations/membership/"),
+    Page("admin people", ADMIN, lambda t: "/admin/accounts/user/"),
+    Page("admin cycles", ADMIN, lambda t: "/admin/cycles/cycle/"),
+    Page("API frameworks", None, lambda t: "/api/v1/frameworks", api=True),
+    Page("API framework", None, lambda t: "/api/v1/frameworks/ccg-authorisation-2012", api=True),
+    Page("API cycles", LEAD, lambda t: "/api/v1/cycles", api=True),
+    Page("API organisations (CCG lead)", LEAD, lambda t: "/api/v1/organisations", api=True),
+    Page("API CCGs (regional lead)", REGION, lambda t: "/api/v1/organisations?type=ccg", api=True),
+    Page("API assessments", LEAD, lambda t: "/api/v1/assessments", api=True),
+    Page("API assessments (assessor)", ASSESSOR, lambda t: "/api/v1/assessments", api=True),
+    Page("API assessment", LEAD, lambda t: f"/api/v1/assessments/{t.draft}", api=True),
+    Page("API assessment (assessor)", ASSESSOR, lambda t: f"/api/v1/assessments/{t.submitted}", api=True),
+    Page(
+        "API item save",
+        LEAD,
+        lambda t: f"/api/v1/assessments/{t.draft}/items/{t.item}",
+        "put",
+        _item_json,
+        api=True,
+    ),
+    Page("API evidence", LEAD, lambda t: f"/api/v1/assessments/{t.draft}/evidence", api=True),
+]
+
+
+def _request(page: Page, targets: Targets, clients: dict, tokens: dict):
+    path = page.path(targets)
+    data = page.data(targets) if page.data else {}
+    headers = {k: data.pop(k) for k in list(data) if k.startswith("HTTP_")}
+    if page.api:
+        client = Client()
+        if page.who:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {tokens[page.who]}"
+        if page.method == "get":
+            return client.get(path, **headers)
+        return getattr(client, page.method)(path, data, content_type="application/json", **headers)
+    client = clients.get(page.who) or Client()
+    if page.method == "get":
+        return client.get(path, **headers)
+    return getattr(client, page.method)(path, data, **headers)
+
+
+def _measure(size: Size) -> dict[str, tuple[int, int]]:
+    """(status code, queries) for every page, against a country of `size`."""
+    generate(size=size, today=TODAY)
+    clients, tokens = {}, {}
+    for email in {p.who for p in PAGES if p.who}:
+        user = User.objects.get(email=email)
+        clients[email] = Client()
+        clients[email].force_login(user)
+        tokens[email] = ApiToken.issue(user=user, name="Query counts")[1]
+    results = {}
+    for page in PAGES:
+        targets = Targets.find()  # fresh, so a save sends the item's current version
+        _request(page, targets, clients, tokens)  # once to warm caches (framework spec, content types)
+        targets = Targets.find()
+        with CaptureQueriesContext(connection) as queries:
+            response = _request(page, targets, clients, tokens)
+        results[page.name] = (response.status_code, len(queries))
+    return results
+
+
+_counts: dict[str, dict] = {}
+
+
+@pytest.fixture
+def counts(db, demo, time_machine) -> dict[str, dict]:
+    """The counts for both sizes, worked out once per test process (generating the data takes a few seconds)."""
+    if not _counts:
+        time_machine.move_to(datetime.datetime(2013, 6, 3, 10, 0), tick=False)
+        _counts["small"] = _measure(SMALL)
+        _counts["large"] = _measure(LARGE)
+    return _counts
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_queries_do_not_grow_with_the_data(page: Page, counts):
+    small_status, small = counts["small"][page.name]
+    large_status, large = counts["large"][page.name]
+
+    assert small_status == large_status, f"{page.name} answered {small_status}, then {large_status}"
+    assert small_status < 400, f"{page.name} answered {small_status}"
+    if not page.paginated:
+        assert small == large, (
+            f"{page.name}: {small} queries with the small dataset, {large} with ten times the data"
+        )

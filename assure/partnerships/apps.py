@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PartnershipsConfig(AppConfig):
+    name = "assure.partnerships"
+    label = "partnerships"
+    verbose_name = "HWB–CCG partnership reviews"

@@ -1,0 +1,100 @@
+"""What a person may read of a review, gathered in a fixed number of queries whatever the framework's size.
+
+Side ratings come only through `SideRating.objects.visible_to(user)`: a side the person may not see yet is simply
+absent (None) here, so no page, export or endpoint built on this can show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assure.frameworks.models import Domain, Item
+
+from . import gaps, services
+from .models import CCG, HWB, SIDES, AgreedItem, PartnershipReview, SideRating
+
+
+@dataclass
+class Row:
+    item: Item
+    ccg: SideRating | None
+    hwb: SideRating | None
+    agreed: AgreedItem | None
+
+    def side(self, side: str) -> SideRating | None:
+        return self.ccg if side == CCG else self.hwb
+
+    @property
+    def gap(self) -> gaps.Gap:
+        return gaps.Gap(
+            self.item.code,
+            self.item.domain.number,
+            self.ccg.rating if self.ccg else None,
+            self.hwb.rating if self.hwb else None,
+        )
+
+
+@dataclass
+class Board:
+    review: PartnershipReview
+    domains: list[Domain]
+    rows: list[Row]
+    visible_sides: set[str] = field(default_factory=set)
+
+    @property
+    def items(self) -> list[Item]:
+        return [r.item for r in self.rows]
+
+    def ratings(self, side: str) -> dict[str, int | None]:
+        return {r.item.code: r.side(side).rating for r in self.rows if r.side(side) is not None}
+
+    def results(self, side: str):
+        """Each domain's maturity and verdict from one side's ratings (empty when the side is not visible)."""
+        if side not in self.visible_sides:
+            return {}
+        return services.side_results(self.review, self.items, self.ratings(side))
+
+    def agreed_results(self):
+        ratings = {r.item.code: r.agreed.agreed_rating for r in self.rows if r.agreed}
+        return services.side_results(self.review, self.items, ratings)
+
+    def gaps(self) -> list[gaps.Gap]:
+        return [r.gap for r in self.rows]
+
+    def domain_rows(self, number: int) -> list[Row]:
+        return [r for r in self.rows if r.item.domain.number == number]
+
+
+def board(review: PartnershipReview, user, *, domain: int | None = None) -> Board:
+    """The review's items with the side ratings the person may see and (once both released) the agreements."""
+    items = Item.objects.filter(framework=review.cycle.framework_id, tier__in=services.TIERS)
+    if domain is not None:
+        items = items.filter(domain__number=domain)
+    item_list = list(items.select_related("domain").order_by("domain__number", "position"))
+    ratings = SideRating.objects.visible_to(user).filter(review=review).select_related("updated_by")
+    if domain is not None:
+        ratings = ratings.filter(item__domain__number=domain)
+    by_side: dict[str, dict[int, SideRating]] = {CCG: {}, HWB: {}}
+    for rating in ratings:
+        by_side[rating.side][rating.item_id] = rating
+    agreed: dict[int, AgreedItem] = {}
+    if review.both_released:
+        rows = AgreedItem.objects.filter(review=review).select_related("updated_by", "action_owner")
+        if domain is not None:
+            rows = rows.filter(item__domain__number=domain)
+        agreed = {a.item_id: a for a in rows}
+    domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
+    for item in item_list:  # each row knows its item without another query
+        for row in (by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk)):
+            if row is not None:
+                row.item = item
+                row.review = review
+    return Board(
+        review=review,
+        domains=domains,
+        rows=[
+            Row(item, by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk))
+            for item in item_list
+        ],
+        visible_sides={side for side in SIDES if by_side[side]},
+    )

@@ -1,0 +1,73 @@
+"""Who sees which review and which side's ratings: the rules in `assure/core/permissions.py`."""
+
+from __future__ import annotations
+
+import pytest
+
+from assure.core import permissions
+from assure.partnerships import services
+from assure.partnerships.models import PartnershipReview, SideRating
+
+from .factories import rate_side
+
+
+def _visible(user):
+    return set(PartnershipReview.objects.visible_to(user).values_list("ccg__code", "hwb__code"))
+
+
+def test_each_organisation_s_people_see_their_own_reviews_in_any_state(demo, hwb_member):
+    assert _visible(demo.ccg_lead) == _visible(demo.ccg_staff) == {("07R", "HWB-CAM")}
+    assert _visible(demo.hwb_lead) == _visible(hwb_member) == {("07R", "HWB-CAM")}
+    assert _visible(demo.ccg2_lead) == {("08H", "HWB-ISL")}
+
+
+@pytest.mark.parametrize("who", ["admin", "assessor", "region_lead"])
+def test_admins_assessors_and_regional_leads_see_agreed_reviews_only(demo, who):
+    assert _visible(getattr(demo, who)) == {("08H", "HWB-ISL")}
+
+
+def test_the_outsider_and_visitors_see_none(demo, outsider):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _visible(outsider) == set()
+    assert _visible(AnonymousUser()) == set()
+
+
+def test_assessors_of_another_region_do_not_see_an_agreed_review(demo, elsewhere):
+    from assure.accounts.tests.factories import UserFactory
+    from assure.organisations.models import Role
+    from assure.organisations.tests.factories import MembershipFactory
+
+    assessor = UserFactory()
+    MembershipFactory(user=assessor, organisation=elsewhere.region, role=Role.ASSESSOR)
+    assert _visible(assessor) == set()
+
+
+def test_side_ratings_are_blind_until_both_sides_release(demo, fresh, hwb_member):
+    rate_side(fresh, "ccg")
+    rate_side(fresh, "hwb")
+
+    def sides(user):
+        return set(SideRating.objects.visible_to(user).filter(review=fresh).values_list("side", flat=True))
+
+    assert sides(demo.ccg_staff) == {"ccg"}
+    assert sides(hwb_member) == {"hwb"}
+    services.side_release(review=fresh, side="ccg", user=demo.ccg_lead)
+    assert sides(hwb_member) == {"hwb"}
+    services.side_release(review=fresh, side="hwb", user=demo.hwb_lead)
+    assert sides(hwb_member) == sides(demo.ccg_staff) == {"ccg", "hwb"}
+    assert sides(demo.assessor) == set()  # not agreed yet
+
+
+def test_who_rates_releases_and_agrees(demo, fresh, hwb_member):
+    assert permissions.partnership_sides(demo.ccg_staff, fresh) == ["ccg"]
+    assert permissions.partnership_sides(hwb_member, fresh) == ["hwb"]
+    assert permissions.partnership_sides(demo.assessor, fresh) == []
+    assert permissions.can_rate_side(hwb_member, fresh, "hwb")
+    assert not permissions.can_rate_side(hwb_member, fresh, "ccg")
+    assert permissions.can_release_side(demo.hwb_lead, fresh, "hwb")
+    assert not permissions.can_release_side(hwb_member, fresh, "hwb")
+    assert not permissions.can_release_side(demo.ccg_lead, fresh, "hwb")
+    assert not permissions.can_agree_partnership(demo.ccg_lead, fresh)  # still rating
+    assert permissions.can_open_partnership_review(demo.hwb_lead, demo.ccg.pk, demo.hwb.pk)
+    assert not permissions.can_open_partnership_review(hwb_member, demo.ccg.pk, demo.hwb.pk)
