@@ -20,6 +20,7 @@ from assure.evidence.queries import coverage_for
 from assure.frameworks.models import Domain, Item
 from assure.goodpractice.suggestions import suggest_for_domain
 from assure.organisations.models import Organisation
+from assure.reports.exports import Column, export_response
 
 from . import services
 from .forms import ItemForm, ReopenForm
@@ -75,14 +76,44 @@ def start(request, cycle_id, code):
     return redirect("assessments:task_list", assessment.public_id)
 
 
+TASK_LIST_COLUMNS = [
+    Column("domain", "Domain", lambda r: r["domain"].number),
+    Column("title", "Domain title", lambda r: r["domain"].short_title),
+    Column("status", "Status"),
+    Column("level", "Maturity level", lambda r: r["result"].level_label),
+    Column("threshold", "Meets threshold", lambda r: r["result"].threshold_met),
+    Column("rated", "Items rated", lambda r: r["result"].rated),
+    Column("not_applicable", "Items not applicable", lambda r: r["result"].not_applicable),
+    Column("total", "Items", lambda r: r["result"].total),
+    Column("evidence_expected", "Evidence types expected", lambda r: r["coverage"].expected),
+    Column("evidence_present", "Evidence types present", lambda r: r["coverage"].present),
+    Column("evidence_stale", "Evidence over 12 months old", lambda r: r["coverage"].stale),
+]
+
+SUBMISSION_COLUMNS = [
+    Column("code", "Item code"),
+    Column("domain", "Domain"),
+    Column("tier", "Tier"),
+    Column("text", "Item", width=60),
+    Column("rating", "Rating"),
+    Column("rating_label", "Rating meaning"),
+    Column("not_applicable", "Not applicable"),
+    Column("reason", "Not applicable reason", width=40),
+    Column("narrative", "Narrative", width=60),
+    Column("evidence", "Evidence", lambda r: "; ".join(e["title"] for e in r.get("evidence") or [])),
+]
+
+
 @login_required_get
-def task_list(request, public_id):
+def task_list(request, public_id, fmt=None):
     assessment = _assessment(request, public_id)
     if not permissions.is_ccg_member(request.user, assessment.organisation_id):
         # Assessors, regional leads and partner HWBs read the submitted version, never the working draft.
         latest = assessment.submissions.order_by("-number").first()
         if latest is None:
             raise Http404("Not submitted")
+        if fmt:
+            return redirect("assessments:submission_export", assessment.public_id, latest.number, fmt)
         return redirect("assessments:submission", assessment.public_id, latest.number)
     responses = list(assessment.responses.select_related("item__domain"))
     results = services.assessment_results(assessment, responses)
@@ -100,6 +131,14 @@ def task_list(request, public_id):
                 "colour": colour,
                 "coverage": cover.get(domain.number),
             }
+        )
+    if fmt:
+        return export_response(
+            rows,
+            TASK_LIST_COLUMNS,
+            filename=f"{assessment.organisation.code} self-assessment {assessment.cycle.name}",
+            fmt=fmt,
+            sheet="Domains",
         )
     submissions = list(assessment.submissions.select_related("reopened_by").order_by("-number"))
     answered = sum(r.is_answered for r in responses)
@@ -379,7 +418,7 @@ def submitted(request, public_id, number):
 
 
 @login_required_get
-def submission(request, public_id, number):
+def submission(request, public_id, number, fmt=None):
     assessment = _assessment(request, public_id)
     submission = get_object_or_404(
         Submission.objects.select_related("submitted_by", "reopened_by"), assessment=assessment, number=number
@@ -395,6 +434,18 @@ def submission(request, public_id, number):
         {"domain": d, "items": items_by_domain.get(d.number, []), "result": results.get(d.number)}
         for d in domains
     ]
+    if fmt:
+        rows = [
+            {**item, "rating_label": scale.get(item["rating"], "") if item["rating"] is not None else ""}
+            for item in snapshot["items"]
+        ]
+        return export_response(
+            rows,
+            SUBMISSION_COLUMNS,
+            filename=f"{assessment.organisation.code} submitted self-assessment {submission.number}",
+            fmt=fmt,
+            sheet=f"Submission {submission.number}",
+        )
     return render(
         request,
         "assessments/submission.html",
@@ -453,12 +504,36 @@ def share(request, public_id):
     return redirect("assessments:task_list", assessment.public_id)
 
 
+AUDIT_COLUMNS = [
+    Column("at", "When", "event.at"),
+    Column("who", "Who", "event.actor_label"),
+    Column("action", "Action", "event.action"),
+    Column("context", "What", "event.context"),
+    Column("field", "Field"),
+    Column("before", "Before"),
+    Column("after", "After"),
+]
+
+
 @login_required_get
-def audit_log(request, public_id):
+def audit_log(request, public_id, fmt=None):
     assessment = _assessment(request, public_id)
     if not permissions.can_read_audit(request.user, assessment.organisation):
         raise Http404("Not allowed")
     events = AuditEvent.objects.filter(organisation=assessment.organisation).select_related("actor")[:500]
+    if fmt:
+        rows = [
+            {"event": event, "field": field, "before": old, "after": new}
+            for event in events
+            for field, old, new in (event.changes or [("", None, None)])
+        ]
+        return export_response(
+            rows,
+            AUDIT_COLUMNS,
+            filename=f"{assessment.organisation.code} audit trail",
+            fmt=fmt,
+            sheet="Audit trail",
+        )
     return render(
         request,
         "assessments/audit_log.html",

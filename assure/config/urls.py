@@ -10,6 +10,7 @@ urlpatterns = [
     path("cycles/", include("assure.cycles.urls")),
     path("assessments/", include("assure.assessments.urls")),
     path("evidence/", include("assure.evidence.urls")),
+    path("reports/", include("assure.reports.urls")),
     path("", include("assure.surveys.urls")),
     path("partnerships/", include("assure.partnerships.urls")),
     path("good-practice/", include("assure.goodpractice.urls")),

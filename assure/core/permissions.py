@@ -192,6 +192,54 @@ def can_manage_evidence(user, organisation_id: int) -> bool:
     return is_ccg_member(user, organisation_id)
 
 
+# Reports, the regional dashboard and exports ------------------------------------------------------------------
+#
+# A CCG report shows what its reader may see of the self-assessment: the CCG's own people read it from the live
+# working copy while it is a draft; everyone else who can see the self-assessment reads it from the latest
+# submission. The regional dashboard and the whole-cycle workbook are for platform admins and the regional leads
+# and assessors of a region, and show only the CCGs of their regions.
+
+
+def report_from_draft(user, assessment) -> bool:
+    """Whether this person's report is built from the live working copy (else from the latest submission)."""
+    return assessment.is_draft and is_ccg_member(user, assessment.organisation_id)
+
+
+def visible_report_pdfs(user, queryset: QuerySet) -> QuerySet:
+    from assure.assessments.models import Assessment
+
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    visible = visible_assessments(user, Assessment.objects.all()).values("pk")
+    return queryset.filter(assessment__in=visible).filter(
+        Q(from_draft=False) | Q(assessment__organisation__in=scope.ccg_ids)
+    )
+
+
+def can_view_dashboard(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or bool(scope.region_ids)
+
+
+def dashboard_regions(user, queryset: QuerySet) -> QuerySet:
+    """The regions whose CCGs this person may watch on the dashboard (every region for platform admins)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    return queryset.filter(pk__in=scope.region_ids)
+
+
+def dashboard_ccgs(user, queryset: QuerySet) -> QuerySet:
+    """The CCGs (of a queryset of organisations) this person may see on the dashboard and in cycle workbooks."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    if not scope.region_ids:
+        return queryset.none()
+    return queryset.filter(region__in=scope.region_ids)
+
+
 # 360° stakeholder surveys ---------------------------------------------------------------------------------------
 #
 # A CCG's people, and the assessors and regional leads of its region, see its surveys: the response rates while

@@ -5,12 +5,32 @@ from assure.assessments.models import Assessment
 from assure.core import permissions
 from assure.core.views import login_required_get
 from assure.organisations.models import Organisation
+from assure.reports.exports import Column, export_response
 
 from .models import Cycle
 
+CCG_COLUMNS = [
+    Column("code", "CCG code"),
+    Column("name", "CCG name"),
+    Column("region", "Region", "region.name"),
+    Column(
+        "self_assessment",
+        "Self-assessment",
+        lambda c: c.assessment.get_status_display() if c.assessment else "Not started",
+    ),
+    Column(
+        "first_submitted_at",
+        "First submitted at",
+        lambda c: c.assessment.first_submitted_at if c.assessment else None,
+    ),
+    Column(
+        "submitted_at", "Last submitted at", lambda c: c.assessment.submitted_at if c.assessment else None
+    ),
+]
+
 
 @login_required_get
-def cycle_detail(request, public_id):
+def cycle_detail(request, public_id, fmt=None):
     cycle = get_object_or_404(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "region")
@@ -28,5 +48,16 @@ def cycle_detail(request, public_id):
     for ccg in ccgs:
         ccg.assessment = assessments.get(ccg.pk)
         ccg.is_mine = permissions.is_ccg_member(request.user, ccg.pk)
+    if fmt:
+        return export_response(ccgs, CCG_COLUMNS, filename=f"{cycle.name} CCGs", fmt=fmt, sheet="CCGs")
     crumbs = [("Home", reverse("core:home"))]
-    return render(request, "cycles/detail.html", {"cycle": cycle, "ccgs": ccgs, "crumbs": crumbs})
+    return render(
+        request,
+        "cycles/detail.html",
+        {
+            "cycle": cycle,
+            "ccgs": ccgs,
+            "crumbs": crumbs,
+            "can_view_dashboard": permissions.can_view_dashboard(request.user),
+        },
+    )

@@ -14,6 +14,7 @@ from assure.core import permissions
 from assure.core.views import login_required_get
 from assure.cycles.models import Cycle
 from assure.frameworks.models import EvidenceType, Framework
+from assure.reports.exports import Column, export_response
 
 from . import services
 from .coverage import MISSING, PRESENT, STALE, UNLINKED
@@ -59,8 +60,23 @@ def _crumbs(organisation, *extra):
     ]
 
 
+LIBRARY_COLUMNS = [
+    Column("title", "Title"),
+    Column("type", "Evidence type", "evidence_type.title"),
+    Column("document_date", "Document date"),
+    Column("owner", "Owner"),
+    Column("kind", "File or link", lambda e: "Link" if e.is_link else "File"),
+    Column("link", "Link", "url"),
+    Column("file", "File name", "original_name"),
+    Column("stale", "Over 12 months old", lambda e: e.is_stale()),
+    Column("domains", "Domains", lambda e: ", ".join(str(d.number) for d in e.domains.all())),
+    Column("items", "Items", lambda e: ", ".join(i.code for i in e.items.all())),
+    Column("id", "Evidence ID", "public_id"),
+]
+
+
 @login_required_get
-def library(request, code):
+def library(request, code, fmt=None):
     organisation = _organisation(request, code)
     evidence = (
         Evidence.objects.visible_to(request.user)
@@ -69,6 +85,14 @@ def library(request, code):
         .prefetch_related("domains", "items")
         .order_by("-document_date", "title")
     )
+    if fmt:
+        return export_response(
+            evidence,
+            LIBRARY_COLUMNS,
+            filename=f"{organisation.code} evidence library",
+            fmt=fmt,
+            sheet="Evidence",
+        )
     return render(
         request,
         "evidence/library.html",
@@ -197,8 +221,18 @@ def delete(request, public_id):
     return redirect("evidence:library", code)
 
 
+COVERAGE_COLUMNS = [
+    Column("domain", "Domain", lambda r: r["domain"].number),
+    Column("domain_title", "Domain title", lambda r: r["domain"].short_title),
+    Column("type", "Evidence type", lambda r: r["type"].title),
+    Column("status", "Status"),
+    Column("count", "Linked documents"),
+    Column("newest", "Newest document date"),
+]
+
+
 @login_required_get
-def coverage(request, code):
+def coverage(request, code, fmt=None):
     organisation = _organisation(request, code)
     cycle_id = request.GET.get("cycle")
     cycles = (
@@ -244,6 +278,15 @@ def coverage(request, code):
         }
         for d in domains
     ]
+    if fmt:
+        rows = [{**row, "domain": section["domain"]} for section in sections for row in section["rows"]]
+        return export_response(
+            rows,
+            COVERAGE_COLUMNS,
+            filename=f"{organisation.code} evidence coverage {cycle.name}",
+            fmt=fmt,
+            sheet="Evidence coverage",
+        )
     return render(
         request,
         "evidence/coverage.html",

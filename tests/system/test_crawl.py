@@ -21,6 +21,9 @@ ROLES = [
     "ccg2.lead@example.org",
 ]
 PAGES_PER_ROLE = 80
+# Who reaches the regional dashboard, and a CCG report, by following links from their home page.
+DASHBOARD_ROLES = {"admin@example.org", "region@example.org", "assessor@example.org"}
+REPORT_READERS = DASHBOARD_ROLES | {"ccg.lead@example.org", "ccg.staff@example.org", "ccg2.lead@example.org"}
 # The framework's domain pages are public, long and the same for everyone: the visitor's crawl checks them.
 CHECKED_BY_THE_VISITOR = [r"^/frameworks/[^/]+/domains/"]
 # File downloads are not pages (test_good_practice.py downloads one).
@@ -60,6 +63,11 @@ def test_each_role_can_reach_every_page_linked_for_them(
     report.assert_no_problems()
     # And they really were signed in: their profile was linked from the header
     assert "/accounts/profile/" in report.paths
+    # And the reports pages were among them, for those who may read them
+    if email in DASHBOARD_ROLES:
+        assert "/reports/dashboard/" in report.paths
+    if email in REPORT_READERS:
+        assert any(p.startswith("/reports/assessments/") for p in report.paths)
 
 
 # Partnership reviews: every page a role can reach from the list, whatever the main crawl's page limit left out.

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "assure.audit",
     "assure.evidence",
     "assure.assessments",
+    "assure.reports",
     "assure.surveys",
     "assure.partnerships",
     "assure.national",
@@ -152,5 +153,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools report every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -104,3 +104,20 @@ class ScrollNode(template.Node):
         return render_to_string(
             "components/scroll.html", {"content": self.nodelist.render(context), "labelledby": labelledby}
         )
+
+
+@register.simple_tag(takes_context=True)
+def export_links(context, url_name, *args, what="this table"):
+    """Links to download a table as CSV and Excel: {% export_links "evidence:library_export" organisation.code %}.
+
+    The URL named `url_name` takes `args` and then the format (`csv` or `xlsx`); the page's query string (its
+    filters) is carried over, so the download holds what the page shows.
+    """
+    from django.urls import reverse
+
+    request = context.get("request")
+    query = request.GET.urlencode() if request is not None else ""
+    links = {
+        fmt: reverse(url_name, args=[*args, fmt]) + (f"?{query}" if query else "") for fmt in ("csv", "xlsx")
+    }
+    return render_to_string("components/export_links.html", {"links": links, "what": what})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "assure.reports"
+    verbose_name = "Reports, dashboard and exports"

@@ -1,0 +1,305 @@
+"""The regional dashboard: CCGs × domains for one cycle, with switchable measures and a few facts per CCG.
+
+A *measure* fills the heatmap's cells (the self-assessed maturity level now; the assessor's judgement and the
+stakeholders' agreement join as those features arrive): adding one is adding a function to `MEASURES`. A *fact*
+is one value per CCG beside the heatmap (where it stands in the cycle, the outcome, open conditions, survey
+response rate): `FACTS`. Every measure and fact gets the same `Context` and must answer in a fixed number of
+queries, whatever the number of CCGs.
+
+Only CCGs whose self-assessment the reader could open appear with data: the dashboard reads submissions only,
+never a draft, exactly as the assessment pages do for regional leads and assessors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from assure.assessments.models import Assessment, Submission
+from assure.core import permissions
+from assure.cycles.models import Cycle
+from assure.frameworks.models import Domain
+from assure.organisations.models import Organisation
+
+from .exports import Column
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # what the cell says (colour is never the only cue)
+    band: str  # a CSS modifier: "0".."3" for levels, "none" for no data
+    value: Any = None  # the raw value for the API and exports (a level code, a judgement, a percentage)
+    href: str | None = None  # the evidence behind the cell
+    change: int | None = None  # since the previous cycle: +n up, -n down, 0 the same, None no comparison
+    previous: str | None = None  # what it was in the previous cycle
+
+
+NO_DATA = Cell("No data", "none")
+
+
+@dataclass
+class Context:
+    user: Any
+    cycle: Cycle
+    ccgs: list[Organisation]
+    domains: list[Domain]
+    assessments: dict[int, Assessment]  # CCG id -> its self-assessment in the cycle, if the reader may see it
+    latest: dict[int, dict[str, Any]]  # assessment id -> {"number", "submitted_at", "domains"} of the latest
+    previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def level_labels(self) -> dict[str, str]:
+        return {level.code: level.label for level in self.cycle.framework.spec.rules.levels}
+
+    @property
+    def level_index(self) -> dict[str, int]:
+        return {level.code: i for i, level in enumerate(self.cycle.framework.spec.rules.levels)}
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    description: str
+    legend: list[tuple[str, str]]  # (band, meaning)
+    cells: Callable[[Context], dict[tuple[int, int], Cell]]
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    label: str
+    values: Callable[[Context], dict[int, Any]]  # CCG id -> value (text or number)
+    filterable: bool = False  # offered as a filter on the page (outcome)
+
+
+# Measures ---------------------------------------------------------------------------------------------------
+
+
+def maturity_cells(context: Context) -> dict[tuple[int, int], Cell]:
+    labels, index = context.level_labels, context.level_index
+    cells = {}
+    for ccg in context.ccgs:
+        assessment = context.assessments.get(ccg.pk)
+        latest = context.latest.get(assessment.pk) if assessment else None
+        if latest is None:
+            continue
+        href = reverse("assessments:submission", args=[assessment.public_id, latest["number"]])
+        before = context.previous_levels.get(ccg.pk, {})
+        for domain in latest["domains"] or []:
+            number, code = domain["number"], domain["level"]
+            change = previous = None
+            if number in before and before[number] in index and code in index:
+                change = index[code] - index[before[number]]
+                previous = labels.get(before[number], before[number])
+            cells[(ccg.pk, number)] = Cell(
+                text=labels.get(code, domain.get("level_label", code)),
+                band=str(index.get(code, 0)),
+                value=code,
+                href=f"{href}#domain-{number}",
+                change=change,
+                previous=previous,
+            )
+    return cells
+
+
+def _maturity_legend(context_levels: list[str]) -> list[tuple[str, str]]:
+    return [(str(i), label) for i, label in enumerate(context_levels)]
+
+
+MEASURES: dict[str, Measure] = {
+    "maturity": Measure(
+        key="maturity",
+        label="Self-assessed maturity level",
+        description="The maturity level each domain reaches in the CCG's latest submitted self-assessment.",
+        legend=[],  # filled from the framework's levels when the dashboard is built
+        cells=maturity_cells,
+    ),
+}
+
+
+# Facts per CCG ----------------------------------------------------------------------------------------------
+
+
+def stage_values(context: Context) -> dict[int, str]:
+    """Where each CCG stands in the cycle, as far as the reader may see. Later steps (partnership review, survey,
+    assessor review, decision) refine this as they arrive, through `STAGES`."""
+    stages = {}
+    for ccg in context.ccgs:
+        assessment = context.assessments.get(ccg.pk)
+        if assessment is None or assessment.first_submitted_at is None:
+            stage = "Self-assessment not submitted"
+        elif assessment.is_draft:
+            stage = "Self-assessment reopened"
+        else:
+            stage = "Self-assessment submitted"
+        stages[ccg.pk] = stage
+    for refine in STAGES:
+        stages.update(refine(context))
+    return stages
+
+
+# Each function returns {CCG id: stage} for the CCGs that have reached a later step; later entries win.
+STAGES: list[Callable[[Context], dict[int, str]]] = []
+
+
+FACTS: list[Fact] = [Fact("stage", "Stage", stage_values)]
+
+
+# Building ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    ccg: Organisation
+    cells: list[Cell]
+    facts: dict[str, Any]
+    assessment: Assessment | None
+
+    @property
+    def fact_list(self) -> list[Any]:
+        return [self.facts.get(fact.key) for fact in FACTS]
+
+
+@dataclass
+class Dashboard:
+    cycle: Cycle
+    measure: Measure
+    domains: list[Domain]
+    rows: list[Row]
+    facts: list[Fact]
+    legend: list[tuple[str, str]]
+    compared_with: Cycle | None
+    all_cells: dict[str, dict[tuple[int, int], Cell]]  # measure key -> cells, for the API
+    choices: dict[str, list[str]]  # filterable fact key -> the values present, for the filters
+
+
+def _latest_submissions(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
+    latest: dict[int, dict[str, Any]] = {}
+    for assessment_id, number, submitted_at, domains in (
+        Submission.objects.filter(assessment__in=assessment_ids)
+        .order_by("assessment_id", "number")
+        .values_list("assessment_id", "number", "submitted_at", "snapshot__domains")
+    ):
+        latest[assessment_id] = {"number": number, "submitted_at": submitted_at, "domains": domains}
+    return latest
+
+
+def _previous_levels(user, cycle: Cycle, ccg_ids: list[int]) -> dict[int, dict[int, str]]:
+    if cycle.previous_id is None:
+        return {}
+    earlier = {
+        a.pk: a.organisation_id
+        for a in Assessment.objects.visible_to(user).filter(
+            cycle=cycle.previous_id, organisation__in=ccg_ids, first_submitted_at__isnull=False
+        )
+    }
+    levels: dict[int, dict[int, str]] = {}
+    for assessment_id, latest in _latest_submissions(list(earlier)).items():
+        levels[earlier[assessment_id]] = {d["number"]: d["level"] for d in latest["domains"] or []}
+    return levels
+
+
+def build_dashboard(
+    user,
+    cycle: Cycle,
+    *,
+    measure: str = "maturity",
+    region: Organisation | None = None,
+    filters: dict[str, str] | None = None,
+    measures: list[str] | None = None,
+) -> Dashboard:
+    """The dashboard for `cycle` as `user` may see it. `filters` maps a filterable fact's key to a value.
+    `measures` lists the measures to compute besides the one shown (the API asks for all)."""
+    chosen = MEASURES.get(measure, MEASURES["maturity"])
+    ccgs = permissions.dashboard_ccgs(
+        user, Organisation.objects.visible_to(user).filter(cycles=cycle).select_related("region")
+    )
+    if region is not None:
+        ccgs = ccgs.filter(region=region)
+    ccgs = list(ccgs.order_by("name"))
+    ccg_ids = [c.pk for c in ccgs]
+    assessments = {
+        a.organisation_id: a
+        for a in Assessment.objects.visible_to(user).filter(cycle=cycle, organisation__in=ccg_ids)
+    }
+    visible = [a for a in assessments.values() if a.first_submitted_at is not None]
+    domains = list(Domain.objects.filter(framework=cycle.framework_id).order_by("number"))
+    context = Context(
+        user=user,
+        cycle=cycle,
+        ccgs=ccgs,
+        domains=domains,
+        assessments=assessments,
+        latest=_latest_submissions([a.pk for a in visible]),
+        previous_levels=_previous_levels(user, cycle, ccg_ids),
+    )
+    wanted = {chosen.key, *(measures or [])}
+    all_cells = {key: MEASURES[key].cells(context) for key in wanted if key in MEASURES}
+    cells = all_cells[chosen.key]
+    fact_values = {fact.key: fact.values(context) for fact in FACTS}
+    choices = {
+        fact.key: sorted({str(v) for v in fact_values[fact.key].values() if v})
+        for fact in FACTS
+        if fact.filterable
+    }
+    rows = []
+    for ccg in ccgs:
+        facts = {key: values.get(ccg.pk) for key, values in fact_values.items()}
+        if filters and any(
+            value and str(facts.get(key) or "") != value
+            for key, value in filters.items()
+            if any(f.key == key and f.filterable for f in FACTS)
+        ):
+            continue
+        rows.append(
+            Row(
+                ccg=ccg,
+                cells=[cells.get((ccg.pk, d.number), NO_DATA) for d in domains],
+                facts=facts,
+                assessment=assessments.get(ccg.pk),
+            )
+        )
+    legend = chosen.legend or _maturity_legend([level.label for level in cycle.framework.spec.rules.levels])
+    return Dashboard(
+        cycle=cycle,
+        measure=chosen,
+        domains=domains,
+        rows=rows,
+        facts=FACTS,
+        legend=legend,
+        compared_with=cycle.previous,
+        all_cells=all_cells,
+        choices=choices,
+    )
+
+
+def dashboard_columns(dashboard: Dashboard) -> list[Column]:
+    """The dashboard's table as export columns: the CCG, its facts, each domain (and the previous cycle's)."""
+    columns = [
+        Column("ccg_code", "CCG code", lambda r: r.ccg.code),
+        Column("ccg_name", "CCG name", lambda r: r.ccg.name),
+        Column("region", "Region", lambda r: r.ccg.region.name if r.ccg.region else ""),
+    ]
+    columns += [Column(f.key, f.label, lambda r, key=f.key: r.facts.get(key)) for f in dashboard.facts]
+    for index, domain in enumerate(dashboard.domains):
+        columns.append(
+            Column(
+                f"domain_{domain.number}",
+                f"Domain {domain.number} {domain.short_title}: {dashboard.measure.label}",
+                lambda r, i=index: r.cells[i].text if r.cells[i].band != "none" else "",
+            )
+        )
+        if dashboard.compared_with:
+            columns.append(
+                Column(
+                    f"domain_{domain.number}_previous",
+                    f"Domain {domain.number} in {dashboard.compared_with.name}",
+                    lambda r, i=index: r.cells[i].previous,
+                )
+            )
+    return columns

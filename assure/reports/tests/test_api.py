@@ -1,0 +1,108 @@
+"""Reports over the API: the report PDF, the self-assessment workbook and the dashboard, scoped as the pages."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from assure.reports.models import ReportPdf
+
+
+def test_the_report_pdf(demo, api_get, token_for, islington):
+    response = api_get(f"/api/v1/assessments/{islington.public_id}/report.pdf", token_for(demo.region_lead))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_report_pdf_answers_202_while_the_worker_prepares_it(
+    settings, demo, api_get, token_for, islington
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    response = api_get(f"/api/v1/assessments/{islington.public_id}/report.pdf", token_for(demo.region_lead))
+
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    assert ReportPdf.objects.filter(assessment=islington).count() == 1
+
+
+@pytest.mark.parametrize("who", ["outsider", "hwb_lead", "ccg2_lead", "region_lead"])
+def test_the_report_pdf_of_a_draft_is_404_for_others(request, demo, who, api_get, token_for, camden):
+    user = request.getfixturevalue("outsider") if who == "outsider" else getattr(demo, who)
+    assert api_get(f"/api/v1/assessments/{camden.public_id}/report.pdf", token_for(user)).status_code == 404
+
+
+def test_the_report_needs_a_token(api_get, islington):
+    assert api_get(f"/api/v1/assessments/{islington.public_id}/report.pdf").status_code == 401
+
+
+def test_the_workbook_for_the_ccg_is_the_round_trip_workbook(demo, api_get, token_for, camden):
+    response = api_get(f"/api/v1/assessments/{camden.public_id}/export.xlsx", token_for(demo.ccg_lead))
+
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert "Domain 1" in wb.sheetnames
+
+
+def test_the_workbook_for_the_region_is_the_latest_submission(demo, api_get, token_for, islington, camden):
+    response = api_get(f"/api/v1/assessments/{islington.public_id}/export.xlsx", token_for(demo.assessor))
+
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content))["Submission 1"]
+    assert [c.value for c in ws[1]][:3] == ["Item code", "Domain", "Tier"]
+    assert (
+        api_get(f"/api/v1/assessments/{camden.public_id}/export.xlsx", token_for(demo.assessor)).status_code
+        == 404
+    )
+
+
+def test_the_workbook_is_404_for_outsiders(api_get, token_for, outsider, islington):
+    assert (
+        api_get(f"/api/v1/assessments/{islington.public_id}/export.xlsx", token_for(outsider)).status_code
+        == 404
+    )
+
+
+def test_the_dashboard_has_a_row_per_ccg(demo, api_get, token_for, islington):
+    response = api_get("/api/v1/dashboard", token_for(demo.region_lead), cycle=str(demo.cycle.public_id))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["cycle_name"] == demo.cycle.name
+    rows = {row["ccg"]["code"]: row for row in body["rows"]}
+    assert set(rows) == {c.code for c in demo.ccgs}
+    islington_row = rows["08H"]
+    assert islington_row["stage"] == "Self-assessment submitted"
+    assert [d["number"] for d in islington_row["domains"]] == [1, 2, 3, 4, 5, 6]
+    assert islington_row["domains"][0]["level"] == "beyond_authorisation"
+    assert (
+        islington_row["domains"][0]["judgement"] is None and islington_row["domains"][0]["agreement"] is None
+    )
+    assert islington_row["outcome"] is None and islington_row["open_conditions"] is None
+    assert rows["07R"]["domains"][0]["level"] is None  # a draft is never shown to the region
+
+
+@pytest.mark.parametrize("who", ["ccg_lead", "hwb_lead"])
+def test_the_dashboard_is_403_for_ccg_and_hwb_people(demo, who, api_get, token_for):
+    assert api_get("/api/v1/dashboard", token_for(getattr(demo, who))).status_code == 403
+
+
+def test_the_dashboard_of_another_regions_cycle_is_404(demo, elsewhere, api_get, token_for):
+    response = api_get("/api/v1/dashboard", token_for(demo.region_lead), cycle=str(elsewhere.cycle.public_id))
+    assert response.status_code == 404
+
+
+def test_the_dashboard_api_answers_in_a_fixed_number_of_queries(
+    demo, api_get, token_for, django_assert_max_num_queries
+):
+    from .factories import submitted_ccgs
+
+    submitted_ccgs(demo.cycle, demo.region, 60)
+    token = token_for(demo.region_lead)
+    with django_assert_max_num_queries(15):
+        response = api_get("/api/v1/dashboard", token, cycle=str(demo.cycle.public_id))
+    assert len(response.json()["rows"]) == 66
