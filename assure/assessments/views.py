@@ -18,6 +18,7 @@ from assure.cycles.models import Cycle
 from assure.evidence.models import Evidence
 from assure.evidence.queries import coverage_for
 from assure.frameworks.models import Domain, Item
+from assure.goodpractice.suggestions import suggest_for_domain
 from assure.organisations.models import Organisation
 
 from . import services
@@ -185,6 +186,12 @@ def _domain_context(request, assessment, number, *, stale=None):
         "assessment": assessment,
         "domain": domain,
         "domains": domains,
+        "suggestions": suggest_for_domain(
+            organisation=assessment.organisation,
+            domain=domain,
+            responses=responses,
+            top=max(point.value for point in assessment.framework.spec.scale),
+        ),
         "basics": [e for e in entries if e["response"].item.tier == Item.Tier.BASICS],
         "future": [e for e in entries if e["response"].item.tier == Item.Tier.FUTURE],
         "result": result,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("evidence/", include("assure.evidence.urls")),
     path("", include("assure.surveys.urls")),
     path("partnerships/", include("assure.partnerships.urls")),
+    path("good-practice/", include("assure.goodpractice.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -7,6 +7,7 @@ def service(request):
     navigation = [
         {"label": "Home", "href": reverse("core:home")},
         {"label": "Framework", "href": reverse("frameworks:list")},
+        {"label": "Good practice", "href": reverse("goodpractice:library")},
     ]
     user = getattr(request, "user", None)
     # Only platform admins (staff and superuser) may use the administration pages; offer the link to them alone.

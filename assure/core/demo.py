@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assure.accounts.models import User
 from assure.cycles.models import Cycle, CycleStep
-from assure.frameworks.models import Framework
+from assure.frameworks.models import Framework, Theme
 from assure.organisations.models import Membership, Organisation, OrganisationType, Relation, Role
 
 DEMO_PASSWORD = "assure-demo"
@@ -233,6 +233,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_assessments(cycle, ccgs, today)
     _demo_surveys(cycle, ccgs)
     _demo_partnerships(cycle, ccgs, hwbs, today)
+    _demo_good_practice(framework)
     return LOGINS
 
 
@@ -520,3 +521,147 @@ def _demo_partnerships(
     rate(hackney, "ccg", people["07T"], ccg_view)
     rate(hackney, "hwb", hackney_lead, hwb_view, release=False, only=20)
     partnership_services.review_open(cycle=cycle, ccg=ccgs[2], hwb=hwbs["HWB-COL"], user=people["HWB-COL"])
+
+
+# Good practice: (organisation code, status, title, summary, what they did, results, domains, theme codes, items)
+GOOD_PRACTICE = [
+    (
+        "08H",
+        "published",
+        "Using the JSNA to shape every commissioning plan",
+        "Islington CCG and the council's public health team read the Joint Strategic Needs Assessment together "
+        "before any plan is written, and each plan says which needs it answers.",
+        "Every commissioning plan starts with a one-page summary of the JSNA chapters it draws on, agreed with the "
+        "public health consultant for that area.\n\nThe governing body will not approve a plan without it, and the "
+        "Health and Wellbeing Board reviews the summaries twice a year.",
+        "All twelve of last year's plans trace back to JSNA priorities, and the gaps the JSNA showed in services for "
+        "people with long-term conditions now have named plans and owners.",
+        [1, 3],
+        ["1.1", "3.1"],
+        ["1.3", "1.9", "3.1"],
+    ),
+    (
+        "07T",
+        "published",
+        "Patient panels that change services",
+        "City and Hackney CCG's patient panels follow each recommendation until it changes a service, and report "
+        "back to the people who made it.",
+        "Each practice has a patient panel; a lay member chairs a CCG-wide panel of their representatives.\n\n"
+        "Recommendations go on a public log with an owner and a date, and the panel hears back at each meeting.",
+        "Eighteen recommendations in a year, fourteen acted on, including evening phlebotomy clinics and a simpler "
+        "way to book interpreters.",
+        [2],
+        ["2.1", "2.3"],
+        ["2.3", "1.10"],
+    ),
+    (
+        "HWB-HAC",
+        "published",
+        "One forward plan for a board with two CCG partners",
+        "Hackney's Health and Wellbeing Board keeps a single forward plan with City and Hackney CCG and the City of "
+        "London, so joint commissioning decisions come to the board in time.",
+        "Board officers, the CCG and both councils meet monthly to keep the forward plan; any plan needing the "
+        "board's view is listed three months ahead.",
+        "No commissioning plan reached the board too late to influence it this year, against four the year before.",
+        [5],
+        ["5.2"],
+        ["5.2", "1.8"],
+    ),
+    (
+        "08V",
+        "published",
+        "A clinical lead in every practice",
+        "Tower Hamlets CCG asked each member practice to name a clinical lead for commissioning, and supports them "
+        "with protected time and a development programme.",
+        "Practice leads meet in locality groups each month and take part in designing services; the CCG funds "
+        "four sessions a year of protected time.",
+        "Every practice now has a lead, and locality groups have shaped three new care pathways.",
+        [6],
+        ["6.2"],
+        ["6.1"],
+    ),
+    (
+        "08M",
+        "submitted",
+        "Joint commissioning of community mental health services",
+        "Newham CCG and the council pooled budgets for community mental health support.",
+        "A joint commissioning board with a pooled budget under a section 75 agreement.",
+        "One service specification and one contract in place of three.",
+        [5],
+        ["5.3"],
+        [],
+    ),
+    (
+        "07R",
+        "changes_requested",
+        "Governing body meetings in the community",
+        "Camden CCG holds its governing body meetings in community venues around the borough.",
+        "Meetings move between libraries and community centres, with time for questions from the public.",
+        "More people come.",
+        [2],
+        [],
+        ["2.1"],
+    ),
+]
+GOOD_PRACTICE_NOTE = (
+    "Thank you – this is a useful example. Please say how many people came before and after the change, and "
+    "what the questions from the public led to."
+)
+GOOD_PRACTICE_ATTACHMENT = (
+    "patient-panel-log.csv",
+    b"Month,Recommendations,Acted on\r\nApril,2,2\r\nMay,3,2\r\nJune,1,1\r\n",
+)
+
+
+def _demo_good_practice(framework: Framework) -> None:
+    """Published examples from around the region, one awaiting moderation and one sent back to Camden."""
+    from django.core.files.base import ContentFile
+
+    from assure.goodpractice import services
+    from assure.goodpractice.models import Attachment, Example, theme_code
+
+    if Example.objects.filter(framework__slug=FRAMEWORK_SLUG).exists():
+        return
+    now = timezone.now()
+    moderator = User.objects.get(email="region@example.org")
+    camden_lead = User.objects.get(email="ccg.lead@example.org")
+    domains = {d.number: d for d in framework.domains.all()}
+    themes = {
+        theme_code(t): t for t in Theme.objects.filter(domain__framework=framework).select_related("domain")
+    }
+    items = {i.code: i for i in framework.items.all()}
+    for age, (code, status, title, summary, did, results, numbers, theme_codes, item_codes) in enumerate(
+        GOOD_PRACTICE
+    ):
+        organisation = Organisation.objects.get(code=code)
+        when = now - datetime.timedelta(days=10 * (len(GOOD_PRACTICE) - age))
+        example = Example.objects.create(
+            organisation=organisation,
+            framework=framework,
+            title=title,
+            summary=summary,
+            what_we_did=did,
+            results=results,
+            contact_name="Head of engagement",
+            contact_email=f"engagement@{code.lower()}.example.org",
+            status=status,
+            submitted_at=when,
+            created_by=camden_lead if code == "07R" else None,
+        )
+        if status in ("published", "changes_requested"):
+            Example.objects.filter(pk=example.pk).update(
+                moderated_at=when,
+                moderated_by=moderator,
+                published_at=when if status == "published" else None,
+                moderation_note=GOOD_PRACTICE_NOTE if status == "changes_requested" else "",
+            )
+        example.domains.set([domains[n] for n in numbers if n in domains])
+        example.themes.set([themes[c] for c in theme_codes if c in themes])
+        example.items.set([items[c] for c in item_codes if c in items])
+        services.example_reindex(example=example)
+        if code == "07T":
+            name, content = GOOD_PRACTICE_ATTACHMENT
+            attachment = Attachment(
+                example=example, original_name=name, content_type="text/csv", size=len(content)
+            )
+            attachment.file.save(name, ContentFile(content), save=True)

@@ -304,3 +304,61 @@ def can_release_side(user, review, side: str) -> bool:
 
 def can_agree_partnership(user, review) -> bool:
     return review.status == review.Status.AGREEING and is_partnership_lead(user, review)
+
+
+# Good practice library ----------------------------------------------------------------------------------------
+#
+# Published examples are public. An organisation's own people (CCG or HWB roles) see all its examples, drafts
+# included, and submit and edit them. Moderators see examples once submitted: platform admins everywhere, regional
+# leads in their region. Everyone else gets 404.
+
+GOOD_PRACTICE_ROLES = CCG_ROLES | HWB_ROLES
+
+
+def good_practice_organisation_ids(user) -> frozenset[int]:
+    """The organisations a person may submit good practice for: the CCGs and HWBs they work for."""
+    return frozenset(org for org, role in scope_for(user).roles if role in GOOD_PRACTICE_ROLES)
+
+
+def moderated_region_ids(user) -> frozenset[int]:
+    scope = scope_for(user)
+    return frozenset(org for org, role in scope.roles if role == Role.REGIONAL_LEAD)
+
+
+def visible_examples(user, queryset: QuerySet) -> QuerySet:
+    from assure.goodpractice.models import Example
+
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = Q(status=Example.Status.PUBLISHED)
+    own = good_practice_organisation_ids(user)
+    if own:
+        condition |= Q(organisation__in=own)
+    regions = moderated_region_ids(user)
+    if regions:
+        condition |= Q(organisation__region__in=regions) & ~Q(status=Example.Status.DRAFT)
+    return queryset.filter(condition)
+
+
+def can_submit_good_practice(user, organisation_id: int) -> bool:
+    return organisation_id in good_practice_organisation_ids(user)
+
+
+def can_edit_example(user, example) -> bool:
+    """The organisation's people, while the example is a draft or has changes requested."""
+    return example.is_editable and can_submit_good_practice(user, example.organisation_id)
+
+
+def can_moderate_example(user, example) -> bool:
+    """Platform admins, and regional leads of the example's organisation's region, once it is submitted."""
+    from assure.goodpractice.models import Example
+
+    if example.status == Example.Status.DRAFT:
+        return False
+    scope = scope_for(user)
+    return scope.is_admin or example.organisation.region_id in moderated_region_ids(user)
+
+
+def is_good_practice_moderator(user) -> bool:
+    return is_platform_admin(user) or bool(moderated_region_ids(user))

@@ -53,6 +53,8 @@ def home(request):
             "memberships": memberships,
             "is_platform_admin": permissions.is_platform_admin(request.user),
             "cycles": cycles,
+            "shares_good_practice": bool(permissions.good_practice_organisation_ids(request.user)),
+            "moderates_good_practice": permissions.is_good_practice_moderator(request.user),
         },
     )
 

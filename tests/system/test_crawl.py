@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .crawler import crawl
@@ -21,12 +23,14 @@ ROLES = [
 PAGES_PER_ROLE = 80
 # The framework's domain pages are public, long and the same for everyone: the visitor's crawl checks them.
 CHECKED_BY_THE_VISITOR = [r"^/frameworks/[^/]+/domains/"]
+# File downloads are not pages (test_good_practice.py downloads one).
+DOWNLOADS = [r"/download/$"]
 
 
 def test_a_visitor_can_reach_every_public_page(page, live_server, demo_site, record_crawl):
     # Given a visitor who has not signed in
     # When they follow every link from the home page and the list of frameworks
-    report = crawl(page, live_server.url, ["/", "/frameworks/"], limit=PAGES_PER_ROLE)
+    report = crawl(page, live_server.url, ["/", "/frameworks/"], limit=PAGES_PER_ROLE, skip=DOWNLOADS)
     record_crawl(report)
 
     # Then every page answers, passes axe and fits a 320px screen
@@ -34,6 +38,9 @@ def test_a_visitor_can_reach_every_public_page(page, live_server, demo_site, rec
     # And the framework, its domains, signing in and the accessibility statement were among them
     assert "/frameworks/ccg-authorisation-2012/domains/1/" in report.paths
     assert {"/accounts/login/", "/accessibility/"} <= set(report.paths)
+    # And the good practice library with a published example
+    assert "/good-practice/" in report.paths
+    assert any(re.fullmatch(r"/good-practice/[0-9a-f-]{36}/", path) for path in report.paths)
 
 
 @pytest.mark.parametrize("email", ROLES)
@@ -44,7 +51,9 @@ def test_each_role_can_reach_every_page_linked_for_them(
     sign_in(page, email)
 
     # When they follow every link from their home page
-    report = crawl(page, live_server.url, ["/"], limit=PAGES_PER_ROLE, skip=CHECKED_BY_THE_VISITOR)
+    report = crawl(
+        page, live_server.url, ["/"], limit=PAGES_PER_ROLE, skip=CHECKED_BY_THE_VISITOR + DOWNLOADS
+    )
     record_crawl(report)
 
     # Then every page answers, passes axe and fits a 320px screen

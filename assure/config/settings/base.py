@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "assure.surveys",
     "assure.partnerships",
     "assure.national",
+    "assure.goodpractice",
 ]
 
 MIDDLEWARE = [

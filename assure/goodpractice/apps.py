@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GoodPracticeConfig(AppConfig):
+    name = "assure.goodpractice"
+    label = "goodpractice"
+    verbose_name = "Good practice library"

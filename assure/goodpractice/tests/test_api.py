@@ -1,0 +1,155 @@
+"""The good practice API: public search, and submitting and moderating with a token, under the pages' rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from assure.goodpractice.models import Example
+
+from .factories import ExampleFactory
+
+BASE = "/api/v1/good-practice"
+
+
+def _payload(**changes) -> dict:
+    return {
+        "title": "Carers' hub with the council",
+        "summary": "One front door for carers.",
+        "what_we_did": "Jointly commissioned a carers' hub.",
+        "results": "Twice as many carers assessed.",
+        "contact_name": "Pat Contact",
+        "contact_email": "pat@example.org",
+        "domains": [5],
+        "themes": ["5.2"],
+        "items": ["5.2"],
+        **changes,
+    }
+
+
+def test_anyone_can_search_published_examples_with_their_tags(gp, client):
+    response = client.get(BASE, {"q": "navigators"})
+    assert response.status_code == 200
+    [example] = response.json()
+    assert example["title"] == "Islington wellbeing navigators"
+    assert example["organisation"] == {"code": "08H", "name": "NHS Islington CCG", "type": "ccg"}
+    assert example["domains"] == [1] and example["items"] == ["1.3"] and example["themes"][0]["code"] == "1.1"
+    assert example["status"] == "published"
+    assert "moderation_note" not in example
+
+
+def test_the_public_list_never_holds_unpublished_examples(gp, client, api_get, token_for, demo):
+    hidden = {gp.draft.title, gp.submitted.title, gp.far.title}
+    for token in (None, token_for(demo.ccg_lead), token_for(demo.admin)):
+        titles = {e["title"] for e in api_get(BASE, token, limit=200).json()}
+        assert "Islington wellbeing navigators" in titles and not hidden & titles
+
+
+def test_filters_and_paging(gp, client):
+    assert {e["title"] for e in client.get(BASE, {"organisation_type": "hwb"}).json()} == {
+        "One forward plan for a board with two CCG partners"
+    }
+    assert {e["title"] for e in client.get(BASE, {"theme": "1.1"}).json()} == {
+        "Islington wellbeing navigators",
+        "Using the JSNA to shape every commissioning plan",
+    }
+    assert len(client.get(BASE, {"limit": 2}).json()) == 2
+    assert client.get(BASE, {"limit": 0}).status_code == 422
+    assert client.get(BASE, {"theme": "one"}).status_code == 422
+    assert client.get(BASE, {"q": '"NEAR( AND *'}).status_code == 200
+
+
+def test_a_wrong_token_is_401_even_on_public_endpoints(gp, api_get):
+    assert api_get(BASE, "not-a-token").status_code == 401
+
+
+def test_list_query_count_stays_flat(gp, client, demo, django_assert_max_num_queries):
+    for n in range(25):
+        ExampleFactory(
+            organisation=demo.ccg2, framework=demo.framework, title=f"Bulk {n}", tags=[gp.item13, gp.theme]
+        )
+    with django_assert_max_num_queries(6):
+        assert len(client.get(BASE, {"limit": 200}).json()) > 25
+
+
+@pytest.mark.parametrize("which", ["draft", "submitted", "far"])
+def test_unpublished_examples_are_404_for_others(gp, api_get, token_for, demo, which):
+    url = f"{BASE}/{getattr(gp, which).public_id}"
+    assert api_get(url).status_code == 404
+    assert api_get(url, token_for(demo.ccg2_lead)).status_code == 404
+    assert api_get(url, token_for(demo.assessor)).status_code == 404
+
+
+def test_own_drafts_and_notes_with_a_token(gp, api_get, token_for, demo):
+    token = token_for(demo.ccg_staff)
+    detail = api_get(f"{BASE}/{gp.draft.public_id}", token).json()
+    assert detail["status"] == "draft" and detail["moderation_note"] == ""
+    mine = {e["title"] for e in api_get(f"{BASE}/mine", token).json()}
+    assert {gp.draft.title, gp.submitted.title} <= mine and gp.published.title not in mine
+
+
+def test_submit_and_moderate_through_the_api(demo, client, token_for):
+    lead = {"Authorization": f"Bearer {token_for(demo.hwb_lead)}"}
+    created = client.post(BASE, _payload(), content_type="application/json", headers=lead)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "draft" and body["organisation"]["code"] == "HWB-CAM"
+    assert body["domains"] == [5] and body["themes"][0]["code"] == "5.2"
+    url = f"{BASE}/{body['id']}"
+
+    changed = client.put(
+        url, _payload(results="Three times as many."), content_type="application/json", headers=lead
+    )
+    assert changed.json()["results"] == "Three times as many."
+    assert client.post(f"{url}/submit", headers=lead).json()["status"] == "submitted"
+    assert client.post(f"{url}/submit", headers=lead).status_code == 409
+
+    region = {"Authorization": f"Bearer {token_for(demo.region_lead)}"}
+    no_note = client.post(
+        f"{url}/moderate", {"decision": "reject"}, content_type="application/json", headers=region
+    )
+    assert no_note.status_code == 422 and "note" in no_note.json()["errors"]
+    approved = client.post(
+        f"{url}/moderate",
+        {"decision": "approve", "note": "Thanks"},
+        content_type="application/json",
+        headers=region,
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "published"
+    assert client.get(url).json()["moderation_note"] == ""  # the public does not see the note
+    assert client.get(url, headers=lead).json()["moderation_note"] == "Thanks"
+
+
+def test_forged_moderation_through_the_api_is_refused(gp, client, token_for, demo):
+    url = f"{BASE}/{gp.submitted.public_id}/moderate"
+    body = {"decision": "approve", "note": ""}
+    own = {"Authorization": f"Bearer {token_for(demo.ccg_lead)}"}
+    assert client.post(url, body, content_type="application/json", headers=own).status_code == 403
+    other = {"Authorization": f"Bearer {token_for(demo.assessor)}"}
+    assert client.post(url, body, content_type="application/json", headers=other).status_code == 404
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    gp.submitted.refresh_from_db()
+    assert gp.submitted.status == Example.Status.SUBMITTED
+
+
+def test_invalid_submissions_are_422_and_outsiders_403(demo, client, token_for):
+    lead = {"Authorization": f"Bearer {token_for(demo.ccg_lead)}"}
+    bad = client.post(
+        BASE, _payload(items=["9.99"], themes=["1.99"]), content_type="application/json", headers=lead
+    )
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"items", "themes"}
+    untagged = client.post(
+        BASE, _payload(domains=[], themes=[], items=[]), content_type="application/json", headers=lead
+    )
+    assert untagged.status_code == 422
+    not_mine = client.post(BASE, _payload(organisation="08H"), content_type="application/json", headers=lead)
+    assert not_mine.status_code == 422
+    assessor = {"Authorization": f"Bearer {token_for(demo.assessor)}"}
+    assert client.post(BASE, _payload(), content_type="application/json", headers=assessor).status_code == 403
+    assert not Example.objects.filter(title="Carers' hub with the council").exists()
+
+
+def test_another_organisation_cannot_change_or_submit_an_example(gp, client, token_for, demo):
+    other = {"Authorization": f"Bearer {token_for(demo.ccg2_lead)}"}
+    url = f"{BASE}/{gp.draft.public_id}"
+    assert client.put(url, _payload(), content_type="application/json", headers=other).status_code == 404
+    assert client.post(f"{url}/submit", headers=other).status_code == 404
