@@ -232,6 +232,10 @@ def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
     return timezone.make_aware(moment)
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))
+
+
 def _spread(total: int, shares: list[int]) -> list[int]:
     """`total` split by `shares`, largest remainders first, summing exactly to `total`."""
     whole = sum(shares)
@@ -828,7 +832,7 @@ def partnership_reviews(ds: Dataset) -> None:
     scale = [p.value for p in ds.framework.spec.scale]
     low, high = min(scale), max(scale)
     demo_pair = (ds.ccgs[0].pk, ds.partners[ds.ccgs[0].pk][0].pk)
-    now = timezone.now()
+    now = _midnight(ds.today)  # nothing generated happens later than the day began, so runs agree
     for index, cycle in enumerate(ds.bar(ds.cycles, "Partnership reviews")):
         last_cycle = index == len(ds.cycles) - 1
         cycle.framework = ds.framework
@@ -1003,7 +1007,7 @@ def surveys(ds: Dataset) -> None:
         for _ in range(count)
     ]
     tz = timezone.get_current_timezone()
-    now = timezone.now()
+    now = _midnight(ds.today)  # nothing generated happens later than the day began, so runs agree
     positive = ["strongly_disagree", "disagree", "neutral", "agree", "strongly_agree"]
     for index, cycle in enumerate(ds.bar(ds.cycles, "Surveys")):
         last_cycle = index == len(ds.cycles) - 1
