@@ -51,6 +51,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)
 ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 PASSWORD = "assure-demo"
 PROXY = {"X-Forwarded-Proto": "https"}
+LINKS = 16  # respondent links for the survey submissions (the simulated people share them out)
 RESULTS = ROOT / "bench" / "results.json"
 TABLE = ROOT / "bench" / "results.txt"
 
@@ -81,6 +82,7 @@ def prepare(env) -> dict:
     manage(env, "collectstatic", "--no-input")
     logins = sorted({s.who for s in SCENARIOS if s.who and s.api})
     tokens = [arg for email in logins for arg in ("--token", email)]
+    tokens += ["--links", str(LINKS)]
     found = manage(env, "bench_setup", *tokens, check=False)
     if found.returncode == 3 or os.environ.get("BENCH_RESEED"):
         print("Generating the national dataset (seed_national)…", flush=True)
@@ -206,7 +208,54 @@ def item_save_api(user, scenario: Scenario, targets: dict, headers: dict):
         user.version = answer.json()["version"]
 
 
-BUILDERS = {"item_save_page": item_save_page, "item_save_api": item_save_api}
+_next_link = itertools.count()
+
+
+def respondent_form(targets: dict) -> dict[str, str]:
+    """The CSRF cookie and form token for the respondent page, fetched once (any of the links will do)."""
+    if "respondent_form" not in targets:
+        page = requests.get(f"{BASE}/s/{targets['links'][0]}/", headers=PROXY, timeout=10)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        if page.status_code != 200 or not token or "csrftoken" not in page.cookies:
+            sys.exit(f"The respondent page did not answer with its form (HTTP {page.status_code})")
+        targets["respondent_form"] = {"cookie": page.cookies["csrftoken"], "token": token.group(1)}
+    return targets["respondent_form"]
+
+
+def survey_submission(user, scenario: Scenario, targets: dict, headers: dict):
+    """A stakeholder answering every statement with their link. A 302 to the thank-you page is a stored
+    response; anything else is counted as lost."""
+    form = respondent_form(targets)
+    if not hasattr(user, "link"):
+        user.link = targets["links"][next(_next_link) % len(targets["links"])]
+        user.round = 0
+    user.round += 1
+    answers = ("agree", "strongly_agree", "neutral", "disagree")
+    data = {"csrfmiddlewaretoken": form["token"], "comment-1": f"Round {user.round}"}
+    data.update({f"s-{code}": answers[(user.round + k) % 4] for k, code in enumerate(targets["statements"])})
+    path = scenario.path.format(**targets, link=user.link)
+    with user.client.request(
+        "POST",
+        path,
+        data=data,
+        headers={
+            **headers,
+            "Cookie": f"csrftoken={form['cookie']}",
+            "Referer": f"https://127.0.0.1:{PORT}{path}",
+        },
+        name=scenario.name,
+        allow_redirects=False,
+        catch_response=True,
+    ) as answer:
+        if answer.status_code != 302 or "/done/" not in (answer.headers.get("Location") or ""):
+            answer.failure(f"HTTP {answer.status_code}")
+
+
+BUILDERS = {
+    "item_save_page": item_save_page,
+    "item_save_api": item_save_api,
+    "survey_submission": survey_submission,
+}
 
 
 def simple_request(user, scenario: Scenario, targets: dict, headers: dict):
@@ -241,7 +290,7 @@ def measure(scenario: Scenario, concurrency: int, targets: dict, headers: dict) 
     result = {
         "name": scenario.name,
         "method": scenario.method,
-        "path": scenario.path.format(**targets, item=targets["items"][0]),
+        "path": scenario.path.format(**targets, item=targets["items"][0], link="<link>"),
         "concurrency": concurrency,
         "requests": total.num_requests,
         "errors": total.num_failures,

@@ -2,7 +2,9 @@
 
 `path` is formatted with what `manage.py bench_setup` finds in the national dataset: `{ccg}` (the demo CCG's
 code), `{cycle}` (the open cycle), `{draft}` (the demo CCG's self-assessment in it, a draft), `{submitted}` (its
-self-assessment in the previous cycle), `{evidence}` (a file in its library). `who` is the demo login the
+self-assessment in the previous cycle), `{evidence}` (a file in its library), `{review}` (its partnership review
+in the open cycle, being agreed), `{survey}` (its closed survey of the previous cycle), `{open_survey}` (its
+open survey), `{link}` (a respondent link to the open survey, made by `bench_setup`). `who` is the demo login the
 simulated people sign in as (a session cookie, or a personal token for `api=True`); `None` is not signed in.
 `request` names a request builder in `bench/run.py` for requests that need a body (saves, submissions).
 
@@ -56,12 +58,21 @@ SCENARIOS = [
         api=True,
         request="item_save_api",
     ),
+    Scenario("partnership gaps", "/partnerships/{review}/gaps/"),
+    Scenario("survey results", "/surveys/{survey}/results/"),
+    Scenario(
+        "survey submission",
+        "/s/{link}/",
+        who=None,
+        method="POST",
+        request="survey_submission",
+        budget_rps=200,
+    ),
+    Scenario("API review", "/api/v1/partnerships/{review}", api=True),
+    Scenario("API survey results", "/api/v1/surveys/{survey}/results", api=True),
     # Not built yet: give each its path (and a request builder if it posts) when its feature lands.
-    Scenario("partnership gaps", None),
-    Scenario("survey results", None),
     Scenario("assessor workspace", None, who=ASSESSOR),
     Scenario("regional dashboard", None, who=REGIONAL_LEAD, budget_p95_ms=250),
     Scenario("CCG report page", None),
     Scenario("CCG report PDF", None, budget_p95_ms=3000),
-    Scenario("survey submission", None, who=None, method="POST", budget_rps=200),
 ]

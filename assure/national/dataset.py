@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import datetime
 import random
+import secrets
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import product
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from tqdm import tqdm
@@ -39,6 +42,12 @@ from assure.cycles.models import Cycle, CycleStep
 from assure.evidence.models import Evidence
 from assure.frameworks.models import DomainEvidence, Framework, Item
 from assure.organisations.models import Membership, Organisation, OrganisationType, Relation, Role
+from assure.partnerships import models as partnership_models
+from assure.partnerships import services as partnership_services
+from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
+from assure.surveys import services as survey_services
+from assure.surveys.constants import GROUP_LABELS
+from assure.surveys.models import EmailDelivery, Response, Stakeholder, Survey
 
 from . import names
 
@@ -51,6 +60,8 @@ CYCLE_NAMES = [
     "England annual assurance, year 2 (national dataset)",
 ]
 BATCH = 2000
+# Shuffles what must not follow the order it was made in (survey responses). Not seeded: see `surveys`.
+random_order = random.SystemRandom()
 
 
 @dataclass(frozen=True)
@@ -112,11 +123,14 @@ class Dataset:
     hwbs: list[Organisation] = field(default_factory=list)
     partners: dict[int, list[Organisation]] = field(default_factory=dict)  # CCG pk -> its HWBs
     staff: dict[int, list[User]] = field(default_factory=dict)  # CCG pk -> its people, lead first
+    board: dict[int, list[User]] = field(default_factory=dict)  # HWB pk -> its people, lead first
     assessors: dict[int, list[User]] = field(default_factory=dict)  # region pk -> its assessors
     cycles: list[Cycle] = field(default_factory=list)
     evidence: dict[int, list[Evidence]] = field(default_factory=dict)  # CCG pk -> its evidence
     item_evidence: dict[tuple[int, int], list[Evidence]] = field(default_factory=dict)  # (CCG, item) -> ev.
     assessments: list[Assessment] = field(default_factory=list)
+    reviews: list[PartnershipReview] = field(default_factory=list)
+    surveys: list[Survey] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds each stage took
 
     def rng(self, name: str) -> random.Random:
@@ -155,6 +169,44 @@ def _bulk(model, rows: list, **kwargs) -> list:
     return model.objects.bulk_create(rows, batch_size=BATCH, **kwargs)
 
 
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+
+def _insert(model, names: list[str], rows: list[tuple]) -> None:
+    """Insert `rows` (values in the order of `names`, foreign keys by id: `review_id`) with multi-row INSERTs.
+
+    For the biggest tables, where `bulk_create` spends most of its time making model instances and preparing
+    every value of every field: here only dates, JSON and UUIDs are prepared for the database. No primary keys
+    come back, and there are no defaults: give every column.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    prepare = [
+        None if isinstance(f, _AS_IS) and not isinstance(f, models.AutoField) else f.get_db_prep_save
+        for f in fields
+    ]
+    values = [
+        [
+            value if p is None or value is None else p(value, connection)
+            for p, value in zip(prepare, row, strict=True)
+        ]
+        for row in rows
+    ]
+    batch = max(1, min(500, connection.ops.bulk_batch_size(fields, values)))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), batch):
+            chunk = values[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+
+
 @contextmanager
 def _historic(*models) -> Iterator[None]:
     """Let generated rows carry their own past timestamps instead of `auto_now` / `auto_now_add` ones."""
@@ -178,6 +230,10 @@ def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
     """A working-hours moment on `day`."""
     moment = datetime.datetime.combine(day, datetime.time(9)) + datetime.timedelta(minutes=rng.randrange(480))
     return timezone.make_aware(moment)
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))
 
 
 def _spread(total: int, shares: list[int]) -> list[int]:
@@ -402,6 +458,8 @@ def people(ds: Dataset) -> None:
     for i, organisation, role in roles:
         if role in (Role.CCG_LEAD, Role.CCG_CONTRIBUTOR):
             ds.staff.setdefault(organisation.pk, []).append(users[i])
+        elif role in (Role.HWB_LEAD, Role.HWB_MEMBER):
+            ds.board.setdefault(organisation.pk, []).append(users[i])
         elif role == Role.ASSESSOR:
             ds.assessors.setdefault(organisation.pk, []).append(users[i])
 
@@ -431,6 +489,7 @@ def people(ds: Dataset) -> None:
     )
     ds.staff[first.pk][:0] = [demo["ccg.lead@example.org"], demo["ccg.staff@example.org"]]
     ds.assessors[region.pk].insert(0, demo["assessor@example.org"])
+    ds.board[ds.partners[first.pk][0].pk].insert(0, demo["hwb.lead@example.org"])
 
 
 @transaction.atomic
@@ -763,17 +822,310 @@ def snapshot(framework, assessment, responses, links, email, when) -> dict:
     }
 
 
+def partnership_reviews(ds: Dataset) -> None:
+    """A partnership review per CCG–HWB pair and cycle: both sides rated and released, most agreed, some with
+    actions. In the open cycle about a quarter are still being agreed, the demo CCG's with its HWB among them
+    (so the demo logins can agree it); every review of a finished cycle is agreed, with the snapshot agreeing
+    writes."""
+    rng = ds.rng("partnership_reviews")
+    items = [item for item in ds.items if item.tier in partnership_services.TIERS]
+    scale = [p.value for p in ds.framework.spec.scale]
+    low, high = min(scale), max(scale)
+    demo_pair = (ds.ccgs[0].pk, ds.partners[ds.ccgs[0].pk][0].pk)
+    now = _midnight(ds.today)  # nothing generated happens later than the day began, so runs agree
+    for index, cycle in enumerate(ds.bar(ds.cycles, "Partnership reviews")):
+        last_cycle = index == len(ds.cycles) - 1
+        cycle.framework = ds.framework
+        reviews, plans = [], []
+        for ccg in ds.ccgs:
+            for hwb in ds.partners[ccg.pk]:
+                opened = _at(cycle.starts_on + datetime.timedelta(days=rng.randrange(0, 15)), rng)
+                released = {
+                    side: min(
+                        now, opened + datetime.timedelta(days=rng.randrange(14, 45), hours=rng.random())
+                    )
+                    for side in partnership_models.SIDES
+                }
+                agreeing = last_cycle and ((ccg.pk, hwb.pk) == demo_pair or rng.random() < 0.25)
+                agreed_at = (
+                    None if agreeing else min(now, max(released.values()) + datetime.timedelta(days=14))
+                )
+                ccg_lead, hwb_lead = ds.staff[ccg.pk][0], ds.board[hwb.pk][0]
+                reviews.append(
+                    PartnershipReview(
+                        public_id=ds.uuid(rng),
+                        cycle=cycle,
+                        ccg=ccg,
+                        hwb=hwb,
+                        status=PartnershipReview.Status.AGREEING
+                        if agreeing
+                        else PartnershipReview.Status.AGREED,
+                        opened_by=ccg_lead,
+                        ccg_released_at=released["ccg"],
+                        ccg_released_by=ccg_lead,
+                        hwb_released_at=released["hwb"],
+                        hwb_released_by=hwb_lead,
+                        agreed_at=agreed_at,
+                        created_at=opened,
+                        updated_at=agreed_at or max(released.values()),
+                    )
+                )
+                plans.append((opened, released, agreeing))
+        with transaction.atomic(), _historic(PartnershipReview):
+            sides, agreements = defaultdict(list), defaultdict(list)  # index in reviews -> its rows
+            for i, (review, (opened, released, agreeing)) in enumerate(zip(reviews, plans, strict=True)):
+                level = rng.uniform(1.0, 2.6) + 0.3 * index
+                raters = {"ccg": ds.staff[review.ccg_id], "hwb": ds.board[review.hwb_id]}
+                for item in items:
+                    ratings = {}
+                    for side in partnership_models.SIDES:
+                        lean = 0.3 if side == "ccg" else -0.2  # CCGs see themselves a little more kindly
+                        ratings[side] = max(low, min(high, round(rng.gauss(level + lean, 0.8))))
+                        sides[i].append(
+                            SimpleNamespace(
+                                item=item,
+                                side=side,
+                                rating=ratings[side],
+                                comment=rng.choice(names.SIDE_COMMENTS),
+                                version=rng.randint(1, 3),
+                                updated_at=opened + (released[side] - opened) * rng.random(),
+                                updated_by_id=rng.choice(raters[side]).pk,
+                            )
+                        )
+                    agreed = not agreeing or rng.random() < 0.4
+                    action = agreed and rng.random() < 0.15
+                    owner = rng.choice([review.ccg, review.hwb]) if action else None
+                    when = max(released.values()) + datetime.timedelta(hours=rng.randrange(1, 300))
+                    agreements[i].append(
+                        SimpleNamespace(
+                            item=item,
+                            agreed_rating=round((ratings["ccg"] + ratings["hwb"]) / 2 + 0.01)
+                            if agreed
+                            else None,
+                            action=rng.choice(names.PARTNERSHIP_ACTIONS) if action else "",
+                            action_owner=owner,
+                            action_owner_id=owner.pk if owner else None,
+                            action_due=(when + datetime.timedelta(days=rng.randrange(60, 240))).date()
+                            if action
+                            else None,
+                            version=1 if agreed else 0,
+                            updated_at=min(now, when) if agreed else None,
+                            updated_by_id=rng.choice(raters["ccg"] + raters["hwb"]).pk if agreed else None,
+                            as_audit=None,
+                        )
+                    )
+            for i, review in enumerate(reviews):
+                for row in agreements[i]:
+                    row.as_audit = partial(AgreedItem.as_audit, row)
+                if review.status == PartnershipReview.Status.AGREED:
+                    review.snapshot = partnership_services.snapshot_of(
+                        review, items, sides[i], agreements[i], review.agreed_at
+                    )
+            reviews = _bulk(PartnershipReview, reviews)
+            _insert(
+                SideRating,
+                [
+                    "review_id",
+                    "item_id",
+                    "side",
+                    "rating",
+                    "comment",
+                    "version",
+                    "updated_at",
+                    "updated_by_id",
+                ],
+                [
+                    (
+                        reviews[i].pk,
+                        r.item.pk,
+                        r.side,
+                        r.rating,
+                        r.comment,
+                        r.version,
+                        r.updated_at,
+                        r.updated_by_id,
+                    )
+                    for i, rows in sides.items()
+                    for r in rows
+                ],
+            )
+            _insert(
+                AgreedItem,
+                [
+                    "review_id",
+                    "item_id",
+                    "agreed_rating",
+                    "action",
+                    "action_owner_id",
+                    "action_due",
+                    "version",
+                    "updated_at",
+                    "updated_by_id",
+                ],
+                [
+                    (
+                        reviews[i].pk,
+                        a.item.pk,
+                        a.agreed_rating,
+                        a.action,
+                        a.action_owner_id,
+                        a.action_due,
+                        a.version,
+                        a.updated_at,
+                        a.updated_by_id,
+                    )
+                    for i, rows in agreements.items()
+                    for a in rows
+                ],
+            )
+        ds.reviews += reviews
+
+
+def surveys(ds: Dataset) -> None:
+    """Every CCG's 360° survey in every cycle: `size.stakeholders_per_ccg` stakeholders invited, about
+    `size.survey_response_rate` of them responding. Finished cycles' surveys are closed; the open cycle's is
+    open, with about half its responses in so far.
+
+    Stored exactly as the surveys app stores them (docs/adr/004-survey-anonymity.md): each invitation's link is
+    a fresh secret that is hashed onto the stakeholder and then forgotten, each response is keyed by the HMAC of
+    its respondent's link, has a random id and no timestamps, and the responses are inserted shuffled, so that
+    neither their keys nor their order line them up with the stakeholders. (So the links, hashes and keys are
+    the one thing that differs between two runs with the same seed.)
+    """
+    rng = ds.rng("surveys")
+    statements = survey_services.framework_statements(ds.framework)
+    codes = [s["code"] for d in statements for s in d["statements"]]
+    numbers = [d["number"] for d in statements]
+    per_ccg = ds.size.stakeholders_per_ccg
+    groups = [
+        group
+        for (group, _), count in zip(
+            names.STAKEHOLDER_GROUPS,
+            _spread(per_ccg, [share for _, share in names.STAKEHOLDER_GROUPS]),
+            strict=True,
+        )
+        for _ in range(count)
+    ]
+    tz = timezone.get_current_timezone()
+    now = _midnight(ds.today)  # nothing generated happens later than the day began, so runs agree
+    positive = ["strongly_disagree", "disagree", "neutral", "agree", "strongly_agree"]
+    for index, cycle in enumerate(ds.bar(ds.cycles, "Surveys")):
+        last_cycle = index == len(ds.cycles) - 1
+        opens_on = cycle.starts_on + datetime.timedelta(days=60)
+        if last_cycle:
+            opens_on = min(opens_on, ds.today - datetime.timedelta(days=7))
+        opens_at = datetime.datetime.combine(opens_on, datetime.time(9), tz)
+        closes_at = datetime.datetime.combine(
+            cycle.starts_on + datetime.timedelta(days=105), datetime.time(17), tz
+        )
+        rate = ds.size.survey_response_rate * (0.5 if last_cycle else 1)
+        answered_until = min(now, closes_at) - datetime.timedelta(hours=1)
+        survey_rows = [
+            Survey(
+                public_id=ds.uuid(rng),
+                cycle=cycle,
+                organisation=ccg,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                intro=f"{ccg.name} would like to know how well it works with you.",
+                statements=statements,
+                created_at=opens_at - datetime.timedelta(days=7),
+                updated_at=opens_at - datetime.timedelta(days=7),
+            )
+            for ccg in ds.ccgs
+        ]
+        with transaction.atomic(), _historic(Survey):
+            survey_rows = _bulk(Survey, survey_rows)
+            stakeholders, responses = [], []
+            for survey in survey_rows:
+                mood = rng.uniform(2.0, 4.2)  # where this CCG's stakeholders sit on the five-point scale
+                answers_of_survey = []
+                for k, group in enumerate(groups):
+                    first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.SURNAMES)
+                    invited = opens_at + datetime.timedelta(hours=rng.randrange(1, 48))
+                    link = secrets.token_urlsafe(survey_services.TOKEN_BYTES)
+                    row = {
+                        "survey_id": survey.pk,
+                        "public_id": ds.uuid(rng),
+                        "name": f"{first} {last}",
+                        "email": f"{first}.{last}.{k + 1:04d}@stakeholders.example.org".lower(),
+                        "organisation": GROUP_LABELS[group],
+                        "group": group,
+                        "added_at": opens_at - datetime.timedelta(days=3),
+                        "token_hash": survey_services.token_hash(link),
+                        "previous_token_hash": None,
+                        "invited_at": invited,
+                        "reminded_at": None,
+                        "reminders": 0,
+                        "opened_at": None,
+                        "responded_at": None,
+                    }
+                    if rng.random() < rate:
+                        row["responded_at"] = min(
+                            answered_until, invited + datetime.timedelta(hours=rng.randrange(1, 24 * 30))
+                        )
+                        row["opened_at"] = row["responded_at"] - datetime.timedelta(
+                            minutes=rng.randrange(5, 60)
+                        )
+                        answers = {}
+                        for code in codes:
+                            roll = rng.random()
+                            if roll < 0.05:
+                                continue  # left unanswered
+                            if roll < 0.12:
+                                answers[code] = "dont_know"
+                            else:
+                                answers[code] = positive[max(0, min(4, round(rng.gauss(mood, 0.9)) - 1))]
+                        comments = {
+                            str(number): rng.choice(names.SURVEY_COMMENTS)
+                            for number in numbers
+                            if rng.random() < 0.1
+                        }
+                        answers_of_survey.append(
+                            (
+                                uuid.uuid4(),
+                                survey.pk,
+                                survey_services.response_key(link),
+                                group,
+                                answers,
+                                comments,
+                            )
+                        )
+                    else:
+                        if rng.random() < 0.3:
+                            row["opened_at"] = invited + datetime.timedelta(hours=rng.randrange(1, 72))
+                        if rng.random() < 0.5:  # reminded: a new link, the invitation's still working
+                            row["reminders"] = 1
+                            row["reminded_at"] = invited + datetime.timedelta(days=14)
+                            row["previous_token_hash"] = row["token_hash"]
+                            row["token_hash"] = survey_services.token_hash(
+                                secrets.token_urlsafe(survey_services.TOKEN_BYTES)
+                            )
+                    stakeholders.append(row)
+                random_order.shuffle(answers_of_survey)
+                responses += answers_of_survey
+            _insert(Stakeholder, list(stakeholders[0]), [tuple(row.values()) for row in stakeholders])
+            random_order.shuffle(responses)
+            _insert(Response, ["id", "survey_id", "key", "group", "answers", "comments"], responses)
+        ds.surveys += survey_rows
+
+
 # The generators, run in this order; each commits its own work (in one transaction, or in batches when big). Features not built yet add theirs here as they
 # land, reading what the earlier generators left on the Dataset (ds.ccgs, ds.partners, ds.staff, ds.cycles…):
 #
-# - partnership_reviews: a joint CCG–HWB review per partnership and cycle, rated by both sides, with gaps;
-# - surveys: per CCG and cycle, `size.stakeholders_per_ccg` stakeholders (practices, HWB, LA, providers,
-#   Healthwatch) invited, about `size.survey_response_rate` of them responding to every statement;
 # - assessor_judgements: an assessor's judgement per domain for each submitted self-assessment;
 # - decisions: an authorisation decision per CCG and cycle, some with conditions, a few conditions discharged;
 # - development_plans: a plan per CCG after each decision, with actions against the weakest domains;
 # - good_practice: examples drawn from the strongest domains, some published to the library.
-GENERATORS: list[Callable[[Dataset], None]] = [organisations, people, cycles, evidence, self_assessments]
+GENERATORS: list[Callable[[Dataset], None]] = [
+    organisations,
+    people,
+    cycles,
+    evidence,
+    self_assessments,
+    partnership_reviews,
+    surveys,
+]
 
 
 # Reset --------------------------------------------------------------------------------------------------------
@@ -787,6 +1139,10 @@ def national_cycles() -> QuerySet:
     national = national_organisations()
     ids = Cycle.objects.filter(Q(ccgs__in=national) | Q(region__in=national)).values("pk")
     return Cycle.objects.filter(pk__in=ids)
+
+
+def _raw_delete(queryset: QuerySet) -> int:
+    return queryset._raw_delete(queryset.db)
 
 
 def _delete_evidence_files() -> None:
@@ -803,6 +1159,16 @@ def _delete_evidence_files() -> None:
 RESET_STEPS: list[Callable[[], object]] = [
     _delete_evidence_files,
     lambda: AuditEvent.objects.filter(organisation__in=national_organisations()).delete(),
+    lambda: Response.objects.filter(survey__organisation__in=national_organisations()).delete(),
+    lambda: EmailDelivery.objects.filter(
+        stakeholder__survey__organisation__in=national_organisations()
+    ).delete(),
+    # Raw: the deliveries that would make Django fetch every stakeholder first are gone.
+    lambda: _raw_delete(Stakeholder.objects.filter(survey__organisation__in=national_organisations())),
+    lambda: Survey.objects.filter(organisation__in=national_organisations()).delete(),
+    lambda: SideRating.objects.filter(review__ccg__in=national_organisations()).delete(),
+    lambda: AgreedItem.objects.filter(review__ccg__in=national_organisations()).delete(),
+    lambda: PartnershipReview.objects.filter(ccg__in=national_organisations()).delete(),
     lambda: Submission.objects.filter(assessment__cycle__in=national_cycles()).delete(),
     lambda: Submission.objects.filter(assessment__organisation__in=national_organisations()).delete(),
     lambda: ItemResponse.objects.filter(assessment__cycle__in=national_cycles()).delete(),

@@ -155,3 +155,39 @@ NOT_APPLICABLE_REASONS = [
     "Our HWB has not yet set up a joint commissioning group, so this does not yet apply.",
     "The CCG has no delegated budget for this service.",
 ]
+SIDE_COMMENTS = [
+    "We discussed this at the last board development session.",
+    "Good progress, though the joint plan is still in draft.",
+    "Seen working in the integrated care pilots this year.",
+    "We would like to see more of this in the commissioning intentions.",
+    "Clear in principle; the evidence is still thin.",
+    "",
+    "",
+    "",
+]
+PARTNERSHIP_ACTIONS = [
+    "Agree a joint commissioning plan for older people's services.",
+    "Hold a joint board development session on the health and wellbeing strategy.",
+    "Share the commissioning intentions with the HWB before they are published.",
+    "Set up a shared dashboard of the strategy's outcome measures.",
+    "Bring Healthwatch into the quarterly review of patient experience.",
+    "Align the CCG's and the council's engagement calendars.",
+]
+STAKEHOLDER_GROUPS = [  # (group code, share of a CCG's stakeholders)
+    ("member_practice", 50),
+    ("hwb", 8),
+    ("local_authority", 8),
+    ("provider", 12),
+    ("patient_group", 6),
+    ("other_ccg", 6),
+    ("commissioning_support", 4),
+    ("other", 6),
+]
+SURVEY_COMMENTS = [
+    "The CCG listens, but we rarely hear what changed as a result.",
+    "Clinical leadership is visible and respected locally.",
+    "Joint working with the council has improved a great deal this year.",
+    "Communication with member practices could be more regular.",
+    "We would welcome earlier involvement in commissioning decisions.",
+    "Strong on plans; delivery is slower than we hoped.",
+]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from assure.assessments.models import Assessment
 from assure.evidence.models import Evidence
 from assure.organisations.models import Organisation
+from assure.partnerships.models import PartnershipReview
+from assure.surveys import services as survey_services
+from assure.surveys.models import Stakeholder, Survey
 
 from .dataset import CYCLE_NAMES, PREFIX
 
@@ -24,6 +27,9 @@ def targets() -> dict:
     submitted = Assessment.objects.get(organisation=ccg, cycle__name=CYCLE_NAMES[-2])
     responses = draft.responses.select_related("item").order_by("item__domain__number", "item__position")
     evidence = Evidence.objects.filter(organisation=ccg).exclude(file="").order_by("title").first()
+    review = PartnershipReview.objects.filter(ccg=ccg, cycle=draft.cycle).order_by("hwb__code").first()
+    closed = Survey.objects.get(organisation=ccg, cycle=submitted.cycle)
+    open_survey = Survey.objects.get(organisation=ccg, cycle=draft.cycle)
     return {
         "ccg": ccg.code,
         "cycle": str(draft.cycle.public_id),
@@ -32,4 +38,23 @@ def targets() -> dict:
         "items": [r.item.code for r in responses],
         "versions": {r.item.code: r.version for r in responses},
         "evidence": str(evidence.public_id),
+        "review": str(review.public_id),
+        "survey": str(closed.public_id),
+        "open_survey": str(open_survey.public_id),
+        "statements": open_survey.statement_codes,
     }
+
+
+def respondent_links(count: int) -> list[str]:
+    """New links for `count` stakeholders of the demo CCG's open survey who have not responded, made as a
+    reminder makes them (the secret is returned, only its hash is stored). For requests to the respondent page:
+    the generated data's own links were never kept."""
+    survey = Survey.objects.get(organisation__code=DEMO_CCG, cycle__name=CYCLE_NAMES[-1])
+    stakeholders = list(
+        Stakeholder.objects.filter(survey=survey, responded_at__isnull=True).order_by("email")[:count]
+    )
+    links = []
+    for stakeholder in stakeholders:
+        links.append(survey_services._rotate_link(stakeholder))
+        stakeholder.save(update_fields=["token_hash", "previous_token_hash"])
+    return links

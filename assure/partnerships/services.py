@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -308,14 +309,27 @@ def result_dict(result: DomainResult) -> dict:
 
 
 def review_snapshot(review: PartnershipReview, now) -> dict:
-    items = review_items(review.cycle.framework_id)
+    return snapshot_of(
+        review,
+        review_items(review.cycle.framework_id),
+        SideRating.objects.filter(review=review).select_related("item"),
+        AgreedItem.objects.filter(review=review).select_related("item", "action_owner"),
+        now,
+    )
+
+
+def snapshot_of(
+    review: PartnershipReview,
+    items: list[Item],
+    side_ratings: Iterable[SideRating],
+    agreed_items: Iterable[AgreedItem],
+    now,
+) -> dict:
+    """The snapshot of an agreed review from its rows (each with its `item`, and the action's owner)."""
     sides: dict[str, dict[str, SideRating]] = {CCG: {}, HWB: {}}
-    for rating in SideRating.objects.filter(review=review).select_related("item"):
+    for rating in side_ratings:
         sides[rating.side][rating.item.code] = rating
-    agreed = {
-        a.item.code: a
-        for a in AgreedItem.objects.filter(review=review).select_related("item", "action_owner")
-    }
+    agreed = {a.item.code: a for a in agreed_items}
     ratings = {side: {code: r.rating for code, r in rows.items()} for side, rows in sides.items()}
     agreed_ratings = {code: a.agreed_rating for code, a in agreed.items()}
     results = {side: side_results(review, items, ratings[side]) for side in SIDES}

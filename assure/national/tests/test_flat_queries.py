@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assure.accounts.models import ApiToken, User
 from assure.national.dataset import Size, generate
-from assure.national.targets import targets
+from assure.national.targets import respondent_links, targets
 
 SMALL = Size(
     ccgs=2,
@@ -50,9 +50,14 @@ class Targets:
     item: str  # an item code
     evidence: str  # a file in the demo CCG's library
     version: int  # the item's current version in the draft
+    review: str  # the demo CCG's partnership review in the open cycle (being agreed)
+    survey: str  # the demo CCG's closed survey (previous cycle)
+    open_survey: str  # the demo CCG's open survey
+    statements: list[str]  # the open survey's statement codes
+    link: str  # a respondent link to the open survey
 
     @classmethod
-    def find(cls) -> Targets:
+    def find(cls, link: str = "") -> Targets:
         found = targets()
         item = found["items"][3]
         return cls(
@@ -63,6 +68,11 @@ class Targets:
             item=item,
             evidence=found["evidence"],
             version=found["versions"][item],
+            review=found["review"],
+            survey=found["survey"],
+            open_survey=found["open_survey"],
+            statements=found["statements"],
+            link=link,
         )
 
 
@@ -96,6 +106,14 @@ def _item_json(t: Targets) -> dict:
         "reason": "",
         "narrative": "Reviewed.",
         "version": t.version,
+    }
+
+
+def _survey_answers(t: Targets) -> dict:
+    answers = ("agree", "neutral", "strongly_agree", "dont_know")
+    return {
+        "comment-1": "Joint working has improved.",
+        **{f"s-{code}": answers[k % 4] for k, code in enumerate(t.statements)},
     }
 
 
@@ -162,6 +180,32 @@ PAGES = [
         api=True,
     ),
     Page("API evidence", LEAD, lambda t: f"/api/v1/assessments/{t.draft}/evidence", api=True),
+    Page("partnership reviews", LEAD, lambda t: "/partnerships/"),
+    Page("partnership review", LEAD, lambda t: f"/partnerships/{t.review}/"),
+    Page("partnership review (HWB lead)", HWB, lambda t: f"/partnerships/{t.review}/"),
+    Page("partnership side domain", LEAD, lambda t: f"/partnerships/{t.review}/sides/ccg/domains/2/"),
+    Page("partnership gaps", LEAD, lambda t: f"/partnerships/{t.review}/gaps/"),
+    Page("partnership agree domain", LEAD, lambda t: f"/partnerships/{t.review}/agree/domains/2/"),
+    Page("partnership and self-assessment", LEAD, lambda t: f"/partnerships/{t.review}/self-assessment/"),
+    Page("partnership prepare", LEAD, lambda t: f"/partnerships/{t.review}/prepare/"),
+    Page("partnership history", LEAD, lambda t: f"/partnerships/{t.review}/history/"),
+    Page("partnership export", LEAD, lambda t: f"/partnerships/{t.review}/export.csv"),
+    Page("surveys", LEAD, lambda t: "/surveys/"),
+    Page("survey", LEAD, lambda t: f"/surveys/{t.open_survey}/"),
+    Page("survey settings", LEAD, lambda t: f"/surveys/{t.open_survey}/settings/"),
+    Page("survey stakeholders", LEAD, lambda t: f"/surveys/{t.open_survey}/stakeholders/"),
+    Page("survey results", LEAD, lambda t: f"/surveys/{t.survey}/results/"),
+    Page("survey results (regional lead)", REGION, lambda t: f"/surveys/{t.survey}/results/"),
+    Page("survey results export", LEAD, lambda t: f"/surveys/{t.survey}/results.csv"),
+    Page("respondent page", None, lambda t: f"/s/{t.link}/"),
+    Page("respondent submission", None, lambda t: f"/s/{t.link}/", "post", _survey_answers),
+    Page("respondent thanks", None, lambda t: f"/s/{t.link}/done/"),
+    Page("API partnership reviews", LEAD, lambda t: "/api/v1/partnerships", api=True),
+    Page("API partnership review", LEAD, lambda t: f"/api/v1/partnerships/{t.review}", api=True),
+    Page("API surveys", LEAD, lambda t: "/api/v1/surveys", api=True),
+    Page("API survey", LEAD, lambda t: f"/api/v1/surveys/{t.open_survey}", api=True),
+    Page("API survey rates", LEAD, lambda t: f"/api/v1/surveys/{t.open_survey}/rates", api=True),
+    Page("API survey results", LEAD, lambda t: f"/api/v1/surveys/{t.survey}/results", api=True),
 ]
 
 
@@ -191,11 +235,12 @@ def _measure(size: Size) -> dict[str, tuple[int, int]]:
         clients[email] = Client()
         clients[email].force_login(user)
         tokens[email] = ApiToken.issue(user=user, name="Query counts")[1]
+    link = respondent_links(1)[0]
     results = {}
     for page in PAGES:
-        targets = Targets.find()  # fresh, so a save sends the item's current version
+        targets = Targets.find(link)  # fresh, so a save sends the item's current version
         _request(page, targets, clients, tokens)  # once to warm caches (framework spec, content types)
-        targets = Targets.find()
+        targets = Targets.find(link)
         with CaptureQueriesContext(connection) as queries:
             response = _request(page, targets, clients, tokens)
         results[page.name] = (response.status_code, len(queries))

@@ -22,6 +22,10 @@ from assure.evidence.models import Evidence
 from assure.frameworks.models import Item
 from assure.national.dataset import CYCLE_NAMES, EMAIL_DOMAIN, PREFIX
 from assure.organisations.models import Membership, Organisation, Relation, Role
+from assure.partnerships import services as partnership_services
+from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
+from assure.surveys import services as survey_services
+from assure.surveys.models import Response, Stakeholder, Survey
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -69,6 +73,43 @@ def everything() -> dict[str, object]:
         ),
         "submissions": Submission.objects.filter(assessment__organisation__code__startswith=PREFIX).count(),
         "audit": AuditEvent.objects.filter(organisation__code__startswith=PREFIX).count(),
+        "reviews": sorted(
+            PartnershipReview.objects.filter(ccg__code__startswith=PREFIX).values_list(
+                "public_id", "ccg__code", "hwb__code", "status", "snapshot"
+            )
+        ),
+        "side ratings": sorted(
+            SideRating.objects.filter(review__ccg__code__startswith=PREFIX).values_list(
+                "review__public_id", "item__code", "side", "rating", "comment"
+            )
+        ),
+        "agreed items": sorted(
+            AgreedItem.objects.filter(review__ccg__code__startswith=PREFIX).values_list(
+                "review__public_id",
+                "item__code",
+                "agreed_rating",
+                "action",
+                "action_owner__code",
+                "action_due",
+            )
+        ),
+        "surveys": sorted(
+            Survey.objects.filter(organisation__code__startswith=PREFIX).values_list(
+                "public_id", "organisation__code", "opens_at", "closes_at"
+            )
+        ),
+        "stakeholders": sorted(
+            Stakeholder.objects.filter(survey__organisation__code__startswith=PREFIX).values_list(
+                "public_id", "email", "group", "invited_at", "responded_at", "reminders"
+            )
+        ),
+        # Links, their hashes and the responses' keys and ids are fresh secrets every run; what was answered is not.
+        "responses": sorted(
+            (group, sorted(answers.items()), sorted(comments.items()))
+            for group, answers, comments in Response.objects.filter(
+                survey__organisation__code__startswith=PREFIX
+            ).values_list("group", "answers", "comments")
+        ),
     }
 
 
@@ -246,3 +287,89 @@ def test_the_generated_data_works_in_the_pages(client_for):
     submitted = Assessment.objects.filter(cycle=cycle, status="submitted").first()
     page = client_for("assessor@example.org").get(f"/assessments/{submitted.public_id}/", follow=True)
     assert page.status_code == (200 if submitted.organisation.region == ccg.region else 404)
+
+
+def test_every_partnership_has_a_review_in_every_cycle_rated_by_both_sides():
+    seed()
+
+    cycles = list(Cycle.objects.filter(name__in=CYCLE_NAMES).order_by("starts_on"))
+    pairs = set(
+        Relation.objects.filter(kind="hwb_partner", subject__code__startswith=PREFIX).values_list(
+            "subject_id", "object_id"
+        )
+    )
+    for cycle in cycles:
+        reviews = PartnershipReview.objects.filter(cycle=cycle)
+        assert set(reviews.values_list("ccg_id", "hwb_id")) == pairs
+        assert not reviews.filter(ccg_released_at__isnull=True).exists()
+        assert not reviews.filter(hwb_released_at__isnull=True).exists()
+    items = len(partnership_services.review_items(cycles[0].framework))
+    reviews = PartnershipReview.objects.filter(cycle__in=cycles)
+    ratings = SideRating.objects.filter(review__in=reviews)
+    assert ratings.count() == 2 * items * reviews.count()
+    assert not ratings.filter(rating__isnull=True).exists()
+    assert AgreedItem.objects.filter(review__in=reviews).count() == items * reviews.count()
+    # Finished cycles are agreed throughout; the open cycle's demo review is still being agreed.
+    assert set(reviews.filter(cycle__in=cycles[:2]).values_list("status", flat=True)) == {"agreed"}
+    demo = reviews.get(cycle=cycles[-1], ccg__code=f"{PREFIX}C001", hwb__code=f"{PREFIX}H001")
+    assert demo.status == "agreeing"
+    agreed = reviews.filter(status="agreed")
+    assert not AgreedItem.objects.filter(review__in=agreed, agreed_rating__isnull=True).exists()
+    assert AgreedItem.objects.filter(review__in=agreed).exclude(action="").exists()
+    for review in agreed.select_related("cycle__framework", "ccg", "hwb")[:4]:
+        assert review.snapshot == partnership_services.review_snapshot(review, review.agreed_at)
+
+
+def test_every_ccg_has_a_survey_in_every_cycle_answered_anonymously():
+    seed()
+
+    cycles = list(Cycle.objects.filter(name__in=CYCLE_NAMES).order_by("starts_on"))
+    ccgs = national(type__code="ccg").count()
+    for cycle in cycles:
+        surveys = Survey.objects.filter(cycle=cycle)
+        assert surveys.count() == ccgs
+        for survey in surveys:
+            assert survey.is_closed == (cycle != cycles[-1])
+            assert survey.is_open == (cycle == cycles[-1])
+            stakeholders = survey.stakeholders.all()
+            assert stakeholders.count() == 100
+            assert not stakeholders.filter(invited_at__isnull=True).exists()
+            responded = stakeholders.filter(responded_at__isnull=False)
+            # As many responses, group by group, as stakeholders who responded.
+            assert sorted(responded.values_list("group", flat=True)) == sorted(
+                survey.responses.values_list("group", flat=True)
+            )
+            if survey.is_closed:
+                assert 45 <= responded.count() <= 75  # about 60%
+    # Nothing on a response points at a stakeholder: no link, no hash of one, no timestamps.
+    assert {f.name for f in Response._meta.concrete_fields} == {
+        "id",
+        "survey",
+        "key",
+        "group",
+        "answers",
+        "comments",
+    }
+    hashes = set(Stakeholder.objects.values_list("token_hash", flat=True))
+    keys = set(Response.objects.values_list("key", flat=True))
+    assert not hashes & keys
+    closed = Survey.objects.filter(cycle=cycles[0]).first()
+    results = survey_services.survey_results(closed)
+    assert results.overall is not None and results.total == closed.responses.count()
+
+
+def test_a_respondent_link_made_for_the_generated_survey_works(client):
+    from assure.national.targets import respondent_links, targets
+
+    seed()
+    found = targets()
+    link = respondent_links(1)[0]
+    survey = Survey.objects.get(public_id=found["open_survey"])
+    before = survey.responses.count()
+    answers = {f"s-{code}": "agree" for code in found["statements"]}
+
+    assert client.get(f"/s/{link}/").status_code == 200
+    response = client.post(f"/s/{link}/", answers)
+
+    assert response.status_code == 302
+    assert survey.responses.count() == before + 1
