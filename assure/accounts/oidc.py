@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -44,6 +45,27 @@ class EmailOIDCBackend(OIDCAuthenticationBackend):
             if not hasattr(request, "oidc_failure"):
                 request.oidc_failure = FAILED
             return None
+
+    def _verify_jws(self, payload, key):
+        """Check the ID token's signature, and (unlike the library's default) that it was issued to this service,
+        by the configured issuer, and has not expired."""
+        algorithm = jwt.get_unverified_header(payload).get("alg")
+        if algorithm != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation(
+                f"ID token signed with {algorithm!r}, expected {self.OIDC_RP_SIGN_ALGO!r}."
+            )
+        try:
+            return jwt.decode(
+                payload,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=settings.OIDC_OP_ISSUER or None,
+                leeway=60,
+                options={"require": ["exp", "iat", "aud"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise SuspiciousOperation(f"ID token refused: {exc}") from None
 
     def verify_claims(self, claims) -> bool:
         email = claims.get("email")
