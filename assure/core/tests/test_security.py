@@ -25,7 +25,9 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """Run manage.py in a fresh process, so settings are read from this environment alone."""
-    environment = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    # Only what a process needs to run: nothing of the test run's own settings (DJANGO_*, DATABASE_URL...).
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV"}
+    environment = {k: v for k, v in os.environ.items() if k in keep}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
