@@ -92,7 +92,7 @@ def _check(parsed: xlsx.Parsed) -> None:
     xlsx.plan_import(parsed.rows, current())
 
 
-FAST = hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = hypothesis_settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -127,7 +127,7 @@ def test_any_edit_of_an_exported_workbook_is_read_or_refused_clearly(edits):
 
 @pytest.mark.django_db
 @hypothesis_settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
