@@ -21,7 +21,7 @@ from assure.frameworks.services import framework_import
 BUILTIN = Path(settings.FRAMEWORKS_DIR) / "ccg-authorisation-2012.yaml"
 BUILTIN_DATA = yaml.safe_load(BUILTIN.read_text(encoding="utf-8"))
 FUZZ = hypothesis_settings(
-    max_examples=120,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
