@@ -42,8 +42,20 @@ run: install ## Migrate, load the framework and demo region, start a worker and 
 	$(PY) manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-serve: install ## Serve without re-seeding
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# The production settings on SQLite over plain HTTP: gunicorn (deploy/gunicorn.conf.py) and the worker. A secret
+# key is made once in var/secret-key. Use `make run` for development.
+SERVE_ENV = DJANGO_SETTINGS_MODULE=assure.config.settings.production DEBUG=false \
+	SECRET_KEY="$$(cat var/secret-key)" ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SITE_URL="http://$(HOST):$(PORT)" HOST=$(HOST) PORT=$(PORT)
+
+serve: install ## The production configuration locally: gunicorn + worker on SQLite, http://127.0.0.1:8000
+	mkdir -p var
+	test -s var/secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret-key
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@trap 'kill 0' EXIT; \
+	$(SERVE_ENV) $(PY) manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	$(SERVE_ENV) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 worker: install
 	$(PY) manage.py db_worker

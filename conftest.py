@@ -58,6 +58,14 @@ def _empty_file_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so rate-limit counters from one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db) -> SimpleNamespace:
     """The demo region (London-like: six CCGs with their HWBs, boroughs and practices) and its seven logins."""

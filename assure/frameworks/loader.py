@@ -58,6 +58,8 @@ def load_text(text: str, *, filename: str = "<framework>") -> Framework:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        raise FrameworkFileError(filename, [Problem("", "is nested too deeply to be a framework")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -76,6 +78,10 @@ def load_text(text: str, *, filename: str = "<framework>") -> Framework:
     lines = _line_index(node)
     try:
         framework = Framework.model_validate(data)
+    except RecursionError:
+        raise FrameworkFileError(
+            filename, [Problem("", "is nested too deeply, or refers to itself, to be a framework")]
+        ) from None
     except ValidationError as exc:
         raise FrameworkFileError(filename, [_problem(error, lines) for error in exc.errors()]) from None
     problems = [
@@ -184,17 +190,26 @@ def _line_for(loc: tuple, lines: dict[tuple, int]) -> int | None:
     return lines.get(())
 
 
-def _line_index(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
+def _line_index(node: yaml.Node | None) -> dict[tuple, int]:
+    """The line of every place in the document. Iterative, and each node is visited once: an alias that refers to
+    itself (`a: &a [*a]`) or very deep nesting cannot exhaust the stack."""
     index: dict[tuple, int] = {}
     if node is None:
         return index
-    index[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            index.update(_line_index(value, child))
-            index[child] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            index.update(_line_index(value, (*path, i)))
+    visited: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple]] = [(node, ())]
+    while stack:
+        current, path = stack.pop()
+        index.setdefault(path, current.start_mark.line + 1)
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                child = (*path, key.value)
+                index[child] = key.start_mark.line + 1
+                stack.append((value, child))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, value in enumerate(current.value):
+                stack.append((value, (*path, i)))
     return index

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from .crawler import is_csp_violation
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make around it (seeding,
 # flushing the database) are still synchronous, so Django's async-safety check would refuse them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -124,19 +126,32 @@ def demo_site(live_server, django_db_serialized_rollback) -> list:
 
 @pytest.fixture
 def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
-    """Make a browser context (a fresh set of cookies) on the live server; closed after the test."""
+    """Make a browser context (a fresh set of cookies) on the live server; closed after the test.
+
+    Whatever the Content Security Policy blocks on any page of any context fails the test: pages carry no
+    inline script, style or event handler, and load nothing from other sites."""
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
 
     def make(**options) -> BrowserContext:
         options = {"base_url": live_server.url, "viewport": DESKTOP, "locale": "en-GB", **options}
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+                if is_csp_violation(message)
+                else None
+            ),
+        )
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "The Content Security Policy blocked something:\n" + "\n".join(violations)
 
 
 @pytest.fixture

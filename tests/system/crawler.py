@@ -8,6 +8,7 @@ On each page it records:
 - the HTTP status: 400 or more is a problem. Every page visited is a start path or came from a link we
   rendered, so besides server errors (500 and up) a 404, 403 or 405 means we showed someone a broken link;
 - same-origin resources (stylesheets, scripts, images) that fail to load, and uncaught JavaScript errors;
+- anything the Content Security Policy blocked (an inline script, style or handler, a resource from elsewhere);
 - axe-core violations for the WCAG 2.0, 2.1 and 2.2 A and AA rules (`WCAG_TAGS`);
 - whether the page scrolls sideways when the viewport is 320 CSS pixels wide (WCAG 1.4.10 Reflow).
 
@@ -27,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
+from playwright.sync_api import ConsoleMessage, Page, Response
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Response
 
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
@@ -108,6 +109,7 @@ class PageResult:
     overflowing: list[str] = field(default_factory=list)
     failed_resources: list[str] = field(default_factory=list)
     script_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
 
     @property
@@ -127,6 +129,7 @@ class PageResult:
             )
         found.extend(f"resource failed to load: {r}" for r in self.failed_resources)
         found.extend(f"JavaScript error: {e}" for e in self.script_errors)
+        found.extend(f"Content Security Policy violation: {v}" for v in self.csp_violations)
         return found
 
 
@@ -250,8 +253,13 @@ class Crawler:
         def on_page_error(error: Exception) -> None:
             result.script_errors.append(str(error).splitlines()[0])
 
+        def on_console(message: ConsoleMessage) -> None:
+            if is_csp_violation(message):
+                result.csp_violations.append(message.text.splitlines()[0])
+
         page.on("response", on_response)
         page.on("pageerror", on_page_error)
+        page.on("console", on_console)
         try:
             response = page.goto(url, wait_until="load")
             result.status = response.status if response else None
@@ -271,11 +279,14 @@ class Crawler:
         finally:
             page.remove_listener("response", on_response)
             page.remove_listener("pageerror", on_page_error)
+            page.remove_listener("console", on_console)
         return result
 
     def _axe(self) -> list[Violation]:
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            self.page.add_script_tag(path=str(AXE_PATH))
+            # Evaluated through the DevTools protocol rather than added as a <script> element, which the page's
+            # Content Security Policy (rightly) refuses.
+            self.page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
         raw = self.page.evaluate(_AXE_RUN, self.tags)
         return [
             Violation(v["id"], v["impact"], v["help"], v["helpUrl"], tuple(v["targets"]), v["summary"])
@@ -296,6 +307,11 @@ class Crawler:
 
     def _same_origin(self, url: str) -> bool:
         return urlsplit(url)[:2] == self.origin
+
+
+def is_csp_violation(message: ConsoleMessage) -> bool:
+    """Chromium reports what the Content Security Policy blocked as a console error naming the policy."""
+    return message.type == "error" and "Content Security Policy" in message.text
 
 
 def url_shape(url: str) -> str:

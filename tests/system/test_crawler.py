@@ -69,3 +69,38 @@ def test_pages_of_one_shape_are_sampled():
         == "/assessments/*/items/*/history/?b&tab"
     )
     assert url_shape("http://x/frameworks/") == "/frameworks/"
+
+
+def test_the_crawler_reports_what_the_content_security_policy_blocks(browser):
+    # Given a page whose policy allows scripts and styles from files only, but which carries inline ones
+    # (a context of its own: the usual `page` fixture fails any test where the policy blocks something)
+    context = browser.new_context()
+    page = context.new_page()
+    body = PAGE.format(
+        title="Inline",
+        body="""<p style="color: red">Styled inline.</p><script>document.title = 'changed';</script>
+        <button onclick="alert(1)">Press</button>""",
+    )
+    page.route(
+        f"{BASE}/**",
+        lambda route: route.fulfill(
+            status=200,
+            headers={
+                "Content-Type": "text/html; charset=utf-8",
+                "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'",
+            },
+            body=body,
+        ),
+    )
+    try:
+        # When it is crawled
+        report = crawl(page, BASE, ["/"], check_narrow=False)
+    finally:
+        context.close()
+
+    # Then the inline script and the inline style are reported as violations, and axe still ran
+    problems = "\n".join(report.problems)
+    assert "Content Security Policy violation: " in problems
+    assert "script-src" in problems
+    assert "style-src" in problems
+    assert report.pages[0].violations is not None

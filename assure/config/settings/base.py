@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .env import env_bool, env_database, env_int, env_list, env_str, read_dotenv
+from csp.constants import NONE, SELF
+
+from .env import env_bool, env_cache, env_database, env_int, env_list, env_rate, env_str, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 read_dotenv(BASE_DIR / ".env")
@@ -27,6 +29,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' scripts from our own static files rather than a CDN
+    "csp",
+    "axes",
     "assure.core",
     "assure.accounts",
     "assure.frameworks",
@@ -44,14 +49,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "assure.core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised while signing in into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "assure.config.urls"
@@ -92,13 +101,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses to check a password while the person or address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "assure.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -147,6 +161,80 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Signed-in sessions end after SESSION_COOKIE_AGE seconds without a request. Activity pushes the expiry forward:
+# on every request with SESSION_SAVE_EVERY_REQUEST, otherwise at most every SESSION_REFRESH_SECONDS
+# (assure.core.middleware), which saves a database write per page.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60, minimum=60, maximum=14 * 24 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = env_bool("SESSION_SAVE_EVERY_REQUEST", default=False)
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60, minimum=0, maximum=SESSION_COOKIE_AGE)
+
+# Content Security Policy (django-csp): scripts, styles, fonts and images from our own origin only. No page may
+# carry an inline <script>, <style>, style="…" attribute or on…= handler; put them in static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# A cache shared by the processes of a deployment holds the rate-limit counters. Local memory (the default)
+# counts per process; set CACHE_URL (or REDIS_URL) to redis://… when serving with several processes or machines.
+CACHES = {"default": env_cache("CACHE_URL", "REDIS_URL", "locmem://assure")}
+
+# How many reverse proxies (load balancer, nginx…) stand in front of the service and add X-Forwarded-For. With 0
+# the client's address is the connection's; set it to the real number, or people could forge their address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=10)
+
+# Rate limits (assure.core.ratelimit): requests per client in a period, answered with 429 beyond it.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", default=True)
+RATELIMIT_RATES = {
+    # sign-in and password-reset requests, per address
+    "login": env_rate("RATELIMIT_LOGIN", "20/m"),
+    # API calls, per token (or per address without one)
+    "api": env_rate("RATELIMIT_API", "300/m"),
+    # public survey links, per address and link
+    "survey": env_rate("RATELIMIT_SURVEY", "30/m"),
+}
+
+# Optional single sign-on with OpenID Connect (assure.accounts.oidc). Copy the endpoints from the provider's
+# /.well-known/openid-configuration. People are matched to existing accounts by email address.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", default=False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation’s account")
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=False)
+_oidc_required = None if OIDC_ENABLED else ""
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", _oidc_required)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", _oidc_required)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", _oidc_required)
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", _oidc_required)
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", _oidc_required)
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", _oidc_required)
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")  # when set, ID tokens from any other issuer are refused
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+AUTHENTICATION_BACKENDS.append("assure.accounts.oidc.EmailOIDCBackend")
+
+# Failed sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email address from one
+# address, signing in there is refused for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "assure.accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "assure.core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "assure.accounts.lockout.locked_out"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -75,3 +75,33 @@ def env_database(name: str, default: str) -> dict:
             f"{name} must be a sqlite:/// or postgres:// URL (got scheme for {engine!r})."
         )
     return config
+
+
+def env_cache(name: str, fallback_name: str, default: str) -> dict:
+    """A cache from `CACHE_URL` (or `REDIS_URL`): `locmem://`, `redis://host:6379/0`, `rediss://…`, `dummy://`."""
+    value = os.environ.get(name) or os.environ.get(fallback_name) or default
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": value.split("://", 1)[1] or "assure",
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name} must be a locmem://, redis://, rediss:// or dummy:// URL (got {value!r})."
+    )
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as `30/m` (per second s, minute m, hour h or day d)."""
+    from assure.core.rates import parse_rate
+
+    value = os.environ.get(name) or default
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} {exc} (got {value!r}).") from None
+    return value
