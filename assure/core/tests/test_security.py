@@ -125,6 +125,8 @@ def test_no_template_has_inline_script_style_or_event_handlers():
     """The policy would block them in the browser; this names the template before anyone gets that far."""
     found = []
     for template in sorted((ROOT / "assure").rglob("templates/**/*.html")):
+        if "emails" in template.parts:
+            continue  # an email's HTML is read by mail clients, which load no stylesheet; no policy applies there
         text = COMMENT.sub(lambda m: "\n" * m.group().count("\n"), template.read_text(encoding="utf-8"))
         for what, pattern in TEMPLATE_RULES.items():
             for match in pattern.finditer(text):
