@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 from django.conf import settings
 from django.shortcuts import render
+
+from assure.core.ratelimit import client_ip
 
 
 def username_from_request(request, credentials) -> str | None:
@@ -14,6 +17,16 @@ def username_from_request(request, credentials) -> str | None:
     if username is None and request is not None:
         username = request.POST.get("username")
     return username.strip().lower() if isinstance(username, str) else username
+
+
+def client_address(request) -> str | None:
+    """The client's address as django-axes stores it: a valid IP address, or None when there is none (a sign-in
+    made in code has no connection). PostgreSQL's inet column refuses anything else."""
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def locked_out(request, response=None, credentials=None):

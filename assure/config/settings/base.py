@@ -232,7 +232,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "assure.accounts.lockout.username_from_request"
-AXES_CLIENT_IP_CALLABLE = "assure.core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "assure.accounts.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "assure.accounts.lockout.locked_out"
 AXES_VERBOSE = False
 
