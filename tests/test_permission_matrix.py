@@ -29,10 +29,15 @@ until you do):
        "surveys:results":  lambda w: {"public_id": w.closed_survey.public_id},
 
    For a page that takes a form, also add a forged POST to POSTS (same format; the body comes from FORMS, empty
-   by default), to show that people who may not act cannot act by posting either.
+   by default), to show that people who may not act cannot act by posting either. To check the same URL for an
+   object in another state, add a row "app:name#variant" with its own URL_KWARGS entry under the same key.
 2. API operations: add one line to API keyed by "METHOD /api/v1/path/{param}" as in the OpenAPI document, and
    its path parameters to API_KWARGS (and a valid body to API_BODIES for writes, so the answer is about access
-   rather than input). Each person calls with a personal token; the visitor with none.
+   rather than input). Each person calls with a personal token; the visitor with none. Variants work as for
+   pages: a row "GET /api/v1/things/{id}#draft" takes its parameters from API_KWARGS["/api/v1/things/{id}#draft"].
+
+3. Run `.venv/bin/pytest -q tests/test_permission_matrix.py -p no:xdist`. A wrong row fails with every person
+   whose answer differs. Never change a row to match a leak: fix the view (assure/core/permissions.py).
 
 Every request runs inside a savepoint that is rolled back, so one person's request never changes what the next one
 sees. Reading the numbers: 200 shown, 302 sent elsewhere (to sign in, or on after an action), 401 the API without a
@@ -190,6 +195,17 @@ PAGES: dict[str, str] = {
     "surveys:stakeholder_remove":                    "*=405",
     "surveys:stakeholders":                          "visitor=302 admin,region_lead,ccg_lead,ccg_staff=200 *=404",
     "surveys:start":                                 "*=405",
+    # The same pages for objects in another state (URL_KWARGS has their "app:name#variant" entries).
+    "assessments:task_list#submitted":               "visitor,admin,region_lead,assessor=302 ccg2_lead=200 *=404",
+    "evidence:library#islington":                    "visitor=302 ccg2_lead=200 *=404",
+    "reports:report#draft":                          "visitor=302 ccg_lead,ccg_staff=200 *=404",
+    "surveys:detail#closed":                         "visitor=302 admin,region_lead,assessor,ccg2_lead=200 *=404",
+    "surveys:results#open":                          "visitor,admin,region_lead,assessor,ccg_lead,ccg_staff=302 *=404",
+    "partnerships:review#agreed":                    "visitor=302 admin,region_lead,assessor,ccg2_lead=200 *=404",
+    "partnerships:side_domain#hwb":                  "visitor=302 hwb_lead,hwb_member=200 *=404",
+    "goodpractice:detail#changes_requested":         "admin,region_lead,ccg_lead,ccg_staff=200 *=404",
+    "goodpractice:detail#awaiting":                  "admin,region_lead=200 *=404",
+    "goodpractice:download#changes_requested":       "admin,region_lead,ccg_lead,ccg_staff=200 *=404",
 }
 
 # A forged POST (body from FORMS, empty by default) to pages that take forms.
@@ -258,6 +274,12 @@ API: dict[str, str] = {
     "PUT /api/v1/good-practice/{id}":                "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=200 *=404",
     "PUT /api/v1/partnerships/{id}/items/{code}":    "visitor=401 ccg_lead,ccg_staff,hwb_lead,hwb_member=409 *=404",
     "PUT /api/v1/partnerships/{id}/items/{code}/agreed": "visitor=401 ccg_lead,hwb_lead=200 ccg_staff,hwb_member=403 *=404",
+    # The same operations for objects in another state (API_KWARGS has their "/path#variant" entries).
+    "GET /api/v1/assessments/{id}#submitted":        "visitor=401 admin,region_lead,assessor,ccg2_lead=200 *=404",
+    "GET /api/v1/surveys/{id}/results#open":         "visitor=401 admin,region_lead,assessor,ccg_lead,ccg_staff=409 *=404",
+    "GET /api/v1/partnerships/{id}#agreed":          "visitor=401 admin,region_lead,assessor,ccg2_lead=200 *=404",
+    "GET /api/v1/good-practice/{id}#published":      "*=200",
+    "GET /api/v1/good-practice/{id}#awaiting":       "admin,region_lead=200 *=404",
 }
 # fmt: on
 
@@ -348,6 +370,17 @@ URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "goodpractice:add_attachment": lambda w: {"public_id": w.camden_example.public_id},
     "goodpractice:download": lambda w: {"public_id": w.attachment.public_id},
     "goodpractice:delete_attachment": lambda w: {"public_id": w.camden_attachment.public_id},
+    # Variants: the same URL for an object in another state ("app:name#variant" rows).
+    "assessments:task_list#submitted": submitted,
+    "evidence:library#islington": lambda w: {"code": w.submitted.organisation.code},
+    "reports:report#draft": draft,
+    "surveys:detail#closed": lambda w: {"public_id": w.closed_survey.public_id},
+    "surveys:results#open": open_survey,
+    "partnerships:review#agreed": lambda w: {"public_id": w.agreed_review.public_id},
+    "partnerships:side_domain#hwb": lambda w: {**review(w), "side": "hwb", "number": 1},
+    "goodpractice:detail#changes_requested": lambda w: {"public_id": w.camden_example.public_id},
+    "goodpractice:detail#awaiting": lambda w: {"public_id": w.awaiting.public_id},
+    "goodpractice:download#changes_requested": lambda w: {"public_id": w.camden_attachment.public_id},
 }
 
 # Form bodies for POSTS rows (empty when not given).
@@ -376,6 +409,12 @@ API_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "/api/v1/good-practice/{id}": lambda w: {"id": w.camden_example.public_id},
     "/api/v1/good-practice/{id}/submit": lambda w: {"id": w.camden_example.public_id},
     "/api/v1/good-practice/{id}/moderate": lambda w: {"id": w.awaiting.public_id},
+    # Variants ("METHOD /path#variant" rows).
+    "/api/v1/assessments/{id}#submitted": lambda w: {"id": w.submitted.public_id},
+    "/api/v1/surveys/{id}/results#open": lambda w: {"id": w.open_survey.public_id},
+    "/api/v1/partnerships/{id}#agreed": lambda w: {"id": w.agreed_review.public_id},
+    "/api/v1/good-practice/{id}#published": lambda w: {"id": w.published.public_id},
+    "/api/v1/good-practice/{id}#awaiting": lambda w: {"id": w.awaiting.public_id},
 }
 
 
@@ -490,27 +529,34 @@ def api_operations() -> list[str]:
 
 def test_every_url_has_a_row():
     urls = named_urls()
-    missing = sorted(set(urls) - set(PAGES))
-    stale = sorted(set(PAGES) - set(urls))
+    rows = {key.partition("#")[0] for key in PAGES}
+    missing = sorted(set(urls) - rows)
+    stale = sorted(rows - set(urls))
     assert not missing, (
         "These URLs have no row in PAGES (tests/test_permission_matrix.py). Add one line each, saying what GET "
         'answers each person, e.g. "app:name": "visitor=302 ccg_lead,ccg_staff=200 *=404", and, if the URL '
         "takes arguments, a line in URL_KWARGS:\n" + "\n".join(f"  {name}: {urls[name]}" for name in missing)
     )
     assert not stale, f"PAGES has rows for URLs that no longer exist: {stale}"
-    needs_kwargs = sorted(name for name, route in urls.items() if "<" in route and name not in URL_KWARGS)
+    needs_kwargs = sorted(
+        key
+        for key in {*PAGES, *POSTS}
+        if "<" in urls.get(key.partition("#")[0], "") and key not in URL_KWARGS
+    )
     assert not needs_kwargs, (
         "These URLs take arguments: add a function to URL_KWARGS returning them from the demo objects "
         '(e.g. "app:name": lambda w: {"public_id": w.draft.public_id}):\n'
-        + "\n".join(f"  {name}: {urls[name]}" for name in needs_kwargs)
+        + "\n".join(f"  {key}: {urls[key.partition('#')[0]]}" for key in needs_kwargs)
     )
-    assert not set(POSTS) - set(PAGES), f"POSTS rows without a PAGES row: {sorted(set(POSTS) - set(PAGES))}"
+    unknown = sorted(key for key in POSTS if key.partition("#")[0] not in urls)
+    assert not unknown, f"POSTS has rows for URLs that do not exist: {unknown}"
 
 
 def test_every_api_operation_has_a_row():
     operations = api_operations()
-    missing = sorted(set(operations) - set(API))
-    stale = sorted(set(API) - set(operations))
+    rows = {key.partition("#")[0] for key in API}
+    missing = sorted(set(operations) - rows)
+    stale = sorted(rows - set(operations))
     assert not missing, (
         "These API operations have no row in API (tests/test_permission_matrix.py). Add one line each, keyed by "
         'method and path as in /api/v1/openapi.json, e.g. "GET /api/v1/things/{id}": "visitor=401 ccg_lead=200 '
@@ -625,6 +671,7 @@ def _build_world() -> SimpleNamespace:
         stakeholder=stakeholder,
         survey_link=survey_link,
         review=PartnershipReview.objects.get(cycle=cycle, ccg=ccg, hwb=hwb),
+        agreed_review=PartnershipReview.objects.get(cycle=cycle, ccg=ccg2),
         published=attachment.example,
         attachment=attachment,
         camden_example=camden_example,
@@ -651,8 +698,9 @@ def _each_person(w, request: Callable[[str], int], expected: dict[str, int], wha
     assert not wrong, f"{what}\n  " + "\n  ".join(wrong)
 
 
-def _page_url(w, name: str) -> str:
-    return reverse(name, kwargs=URL_KWARGS[name](w) if name in URL_KWARGS else None)
+def _page_url(w, key: str) -> str:
+    """The URL of a PAGES/POSTS row: "app:name", or "app:name#variant" with its own URL_KWARGS entry."""
+    return reverse(key.partition("#")[0], kwargs=URL_KWARGS[key](w) if key in URL_KWARGS else None)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -678,12 +726,20 @@ def test_forged_post(world, name, db):
     )
 
 
+def _api_request(w, key: str) -> tuple[str, str, dict]:
+    """URL, method and body of an API row: "METHOD /path", or "METHOD /path#variant" with its own API_KWARGS."""
+    operation, _, variant = key.partition("#")
+    method, path = operation.split(" ", 1)
+    kwargs = API_KWARGS.get(f"{path}#{variant}") if variant else None
+    kwargs = kwargs or API_KWARGS.get(path)
+    params = kwargs(w) if kwargs else {}
+    url = re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), path)
+    return url, method, API_BODIES.get(key, API_BODIES.get(operation, lambda w: {}))(w)
+
+
 @pytest.mark.parametrize("operation", sorted(API))
 def test_api(world, operation, db):
-    method, path = operation.split(" ", 1)
-    params = API_KWARGS[path](world) if path in API_KWARGS else {}
-    url = re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), path)
-    body = API_BODIES.get(operation, lambda w: {})(world)
+    url, method, body = _api_request(world, operation)
 
     def call(person: str) -> int:
         headers = {} if person == "visitor" else {"Authorization": f"Bearer {world.tokens[person]}"}
