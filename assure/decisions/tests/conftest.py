@@ -41,3 +41,18 @@ def with_conditions(demo):
         decision=decision,
         conditions=list(decision.conditions.order_by("pk")),
     )
+
+
+@pytest.fixture
+def api_for(db):
+    """`api_for(email or user)` gives a test client sending a newly issued personal token of that person."""
+    from django.test import Client
+
+    from assure.accounts.models import ApiToken, User
+
+    def make(who):
+        user = who if isinstance(who, User) else User.objects.get(email=who)
+        _, token = ApiToken.issue(user=user, name="tests")
+        return Client(headers={"authorization": f"Bearer {token}"})
+
+    return make
