@@ -478,7 +478,8 @@ def add_condition(request, assessment):
     if not permissions.can_judge(request.user, assessment):
         return _forbidden(request, "Only the assessors of the CCG's region can add conditions.", crumbs)
     domains = list(Domain.objects.filter(framework=assessment.cycle.framework_id).order_by("number"))
-    form = ConditionForm(request.POST or None, domains=domains, prefix="condition", label="New condition")
+    data = request.POST if request.method == "POST" else None
+    form = ConditionForm(data, domains=domains, prefix="condition", label="New condition")
     if request.method == "POST" and form.is_valid():
         try:
             services.condition_add(
