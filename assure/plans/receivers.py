@@ -1,0 +1,16 @@
+"""What the plans app does when something happens elsewhere."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from assure.cycles.signals import ccg_joined_cycle
+
+
+@receiver(ccg_joined_cycle, dispatch_uid="plans_carry_over")
+def carry_over_on_join(sender, *, cycle, ccg, **kwargs) -> None:
+    """A CCG joining a cycle that follows another takes its open actions along."""
+    from .services import plan_carry_over
+
+    if cycle.previous_id is not None:
+        plan_carry_over(ccg=ccg, from_cycle=cycle.previous, to_cycle=cycle)
