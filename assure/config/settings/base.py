@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "assure.national",
     "assure.goodpractice",
     "assure.plans",
+    "assure.decisions",
 ]
 
 MIDDLEWARE = [
