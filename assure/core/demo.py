@@ -233,8 +233,8 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_assessments(cycle, ccgs, today)
     _demo_surveys(cycle, ccgs)
     _demo_partnerships(cycle, ccgs, hwbs, today)
-    _demo_plans(cycle, ccgs, today)
     _demo_good_practice(framework)
+    _demo_plans(cycle, ccgs, today)  # last: gathers from every source, conditions of decisions included
     return LOGINS
 
 

@@ -106,6 +106,9 @@ class Action(PublicModel):
     survey = models.ForeignKey(
         "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    condition = models.ForeignKey(
+        "decisions.Condition", on_delete=models.SET_NULL, null=True, blank=True, related_name="plan_actions"
+    )
     carried_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

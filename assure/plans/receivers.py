@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from assure.cycles.signals import ccg_joined_cycle
@@ -14,3 +15,13 @@ def carry_over_on_join(sender, *, cycle, ccg, **kwargs) -> None:
 
     if cycle.previous_id is not None:
         plan_carry_over(ccg=ccg, from_cycle=cycle.previous, to_cycle=cycle)
+
+
+@receiver(post_save, sender="decisions.Condition", dispatch_uid="plans_follow_condition")
+def follow_condition(sender, instance, created, **kwargs) -> None:
+    """A plan action made from a condition follows it: done once an assessor discharges the condition."""
+    if created:
+        return
+    from .services import condition_sync
+
+    condition_sync(condition=instance)

@@ -215,8 +215,70 @@ def survey_candidates(cycle: Cycle, ccg: Organisation) -> list[Candidate]:
     ]
 
 
+# How a condition's status shows in the plan: done once discharged; escalated is still to do.
+CONDITION_STATUS = {
+    "open": rules.OPEN,
+    "evidence_submitted": rules.IN_PROGRESS,
+    "discharged": rules.DONE,
+    "escalated": rules.OPEN,
+}
+
+
 def condition_candidates(cycle: Cycle, ccg: Organisation) -> list[Candidate]:
-    return []
+    """The conditions of the CCG's authorisation decision in the cycle, once the decision is published (before
+    that the CCG does not see it, so neither may its plan)."""
+    from assure.decisions.models import Condition
+
+    conditions = (
+        Condition.objects.filter(
+            decision__assessment__cycle=cycle,
+            decision__assessment__organisation=ccg,
+            decision__published_at__isnull=False,
+        )
+        .select_related("domain")
+        .order_by("domain__number", "due", "pk")
+    )
+    return [
+        Candidate(
+            source=Action.Source.CONDITION,
+            source_key=f"condition:{c.public_id}",
+            title=_clip(f"Condition on domain {c.domain.number}: {c.text}", TITLE_MAX_LENGTH),
+            description=_clip(
+                f"{c.text}\n\nSupport: {c.get_support_level_display()}.", DESCRIPTION_MAX_LENGTH
+            ),
+            domain_id=c.domain_id,
+            condition_id=c.pk,
+            due=c.due,
+            status=CONDITION_STATUS.get(c.status, rules.OPEN),
+        )
+        for c in conditions
+    ]
+
+
+@transaction.atomic
+def condition_sync(*, condition) -> int:
+    """Bring the status of the plan actions made from a condition into line with it. Returns how many changed."""
+    status = CONDITION_STATUS.get(condition.status, rules.OPEN)
+    changed = 0
+    for action in (
+        Action.objects.filter(condition=condition).exclude(status=status).select_related("plan__organisation")
+    ):
+        before = action.as_audit()
+        Action.objects.filter(pk=action.pk).update(
+            status=status, version=F("version") + 1, updated_at=timezone.now()
+        )
+        action.status = status
+        audit_record(
+            actor=None,
+            action="plan.action_follows_condition",
+            obj=action,
+            organisation=action.plan.organisation,
+            context=_clip(f"Development plan action follows its condition: {action.title}", 200),
+            before=before,
+            after=action.as_audit(),
+        )
+        changed += 1
+    return changed
 
 
 SOURCES = (self_assessment_candidates, partnership_candidates, survey_candidates, condition_candidates)
@@ -250,6 +312,7 @@ def _new_action(plan: Plan, candidate: Candidate, user) -> Action:
         assessment_id=candidate.assessment_id,
         agreed_item_id=candidate.agreed_item_id,
         survey_id=candidate.survey_id,
+        condition_id=candidate.condition_id,
         created_by=user if getattr(user, "pk", None) else None,
         updated_by=user if getattr(user, "pk", None) else None,
     )
@@ -264,6 +327,10 @@ def plan_gather(*, cycle: Cycle, ccg: Organisation, user) -> GatherOutcome:
     added = []
     for candidate in plan_candidates(cycle=cycle, ccg=ccg):
         if candidate.source_key in existing:
+            if candidate.condition_id is not None:
+                from assure.decisions.models import Condition
+
+                condition_sync(condition=Condition.objects.get(pk=candidate.condition_id))
             continue
         existing.add(candidate.source_key)
         action = _new_action(plan, candidate, user)
@@ -425,6 +492,7 @@ CARRIED_FIELDS = (
     "assessment_id",
     "agreed_item_id",
     "survey_id",
+    "condition_id",
 )
 
 

@@ -94,7 +94,7 @@ def _source_detail(action: Action) -> str:
         return f"Item {action.item.code}"
     if action.source == Action.Source.PARTNERSHIP and action.agreed_item_id:
         return f"Item {action.agreed_item.item.code}, with {action.agreed_item.review.hwb.name}"
-    if action.source == Action.Source.SURVEY and action.domain_id:
+    if action.source in (Action.Source.SURVEY, Action.Source.CONDITION) and action.domain_id:
         return f"Domain {action.domain.number}"
     return ""
 
