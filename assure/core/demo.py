@@ -555,9 +555,13 @@ def _demo_plans(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) ->
             due=today + datetime.timedelta(days=30),
         ),
     )
-    plan_services.action_set_status(action=own, user=camden_staff, status=Action.Status.IN_PROGRESS, version=0)
+    plan_services.action_set_status(
+        action=own, user=camden_staff, status=Action.Status.IN_PROGRESS, version=0
+    )
     for action, due in zip(camden, [past(10), past(3)], strict=False):
         Action.objects.filter(pk=action.pk).update(due=due, owner=camden_lead)
+
+    _demo_plans_carried_over(cycle, ccgs, today)
 
     islington = plan_services.plan_gather(cycle=cycle, ccg=ccgs[1], user=islington_lead).added
     for index, action in enumerate(islington):
@@ -567,6 +571,32 @@ def _demo_plans(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) ->
             plan_services.action_set_status(
                 action=action, user=islington_lead, status=Action.Status.DONE, version=action.version
             )
+
+
+def _demo_plans_carried_over(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) -> None:
+    """When the demo cycle follows another, each CCG in both has a plan there with one action done and one still
+    in progress, which carries into this cycle's plan."""
+    from assure.plans import services as plan_services
+    from assure.plans.models import Action, Plan
+
+    previous = cycle.previous
+    if previous is None:
+        return
+    for ccg in previous.ccgs.filter(pk__in=[c.pk for c in ccgs]).order_by("name"):
+        if not Plan.objects.filter(cycle=previous, organisation=ccg).exists():
+            for title, status, days in [
+                ("Set up a joint commissioning group with the council", Action.Status.DONE, -200),
+                ("Agree a clinical engagement plan with member practices", Action.Status.IN_PROGRESS, -20),
+            ]:
+                plan_services.action_add(
+                    cycle=previous,
+                    ccg=ccg,
+                    user=None,
+                    data=plan_services.ActionInput(
+                        title=title, due=today + datetime.timedelta(days=days), status=status
+                    ),
+                )
+        plan_services.plan_carry_over(ccg=ccg, from_cycle=previous, to_cycle=cycle)
 
 
 # Good practice: (organisation code, status, title, summary, what they did, results, domains, theme codes, items)

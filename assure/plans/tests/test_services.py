@@ -153,3 +153,21 @@ def test_a_cycle_without_a_previous_one_carries_nothing(demo):
     first = CycleFactory(region=demo.region, ccgs=[demo.ccg2])
     ccg_joined_cycle.send(sender=Cycle, cycle=first, ccg=demo.ccg2)
     assert not Plan.objects.filter(cycle=first).exists()
+
+
+def test_the_demo_carries_actions_over_when_its_cycle_follows_another(demo):
+    from assure.core.demo import _demo_plans
+
+    earlier = CycleFactory(
+        name="London CCG authorisation, wave 2", region=demo.region, ccgs=[demo.ccg, demo.ccg2]
+    )
+    Cycle.objects.filter(pk=demo.cycle.pk).update(previous=earlier)
+    Plan.objects.filter(cycle=demo.cycle).delete()
+    _demo_plans(
+        Cycle.objects.get(pk=demo.cycle.pk),
+        [demo.ccg, demo.ccg2],
+        timezone.localdate(),
+    )
+    carried = Action.objects.filter(plan__cycle=demo.cycle, carried_from__isnull=False)
+    assert {a.plan.organisation.code for a in carried} == {"07R", "08H"}
+    assert {a.title for a in carried} == {"Agree a clinical engagement plan with member practices"}
