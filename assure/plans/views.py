@@ -103,7 +103,7 @@ class SourceLinks:
     """Where each action came from, linked only when the reader may open it (no link to a page they would get
     404 on): the self-assessment, partnership review and survey are each checked with one query."""
 
-    def __init__(self, user, actions: list[Action]):
+    def __init__(self, user, actions: list[Action], ccg):
         from assure.assessments.models import Assessment
         from assure.partnerships.models import PartnershipReview
         from assure.surveys.models import Survey
@@ -115,6 +115,8 @@ class SourceLinks:
             return dict(model.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "public_id"))
 
         self.assessments = visible(Assessment, (a.assessment_id for a in actions))
+        # The CCG's own people open the item's domain; everyone else the self-assessment as they may read it.
+        self.member = permissions.is_ccg_member(user, ccg.pk)
         self.reviews = visible(
             PartnershipReview, (a.agreed_item.review_id for a in actions if a.agreed_item_id)
         )
@@ -122,9 +124,10 @@ class SourceLinks:
 
     def url(self, action: Action) -> str | None:
         if action.source == Action.Source.SELF_ASSESSMENT and action.assessment_id in self.assessments:
-            return reverse(
-                "assessments:domain", args=[self.assessments[action.assessment_id], action.item.domain.number]
-            )
+            public_id = self.assessments[action.assessment_id]
+            if self.member:
+                return reverse("assessments:domain", args=[public_id, action.item.domain.number])
+            return reverse("assessments:task_list", args=[public_id])
         if action.source == Action.Source.PARTNERSHIP and action.agreed_item_id:
             review = self.reviews.get(action.agreed_item.review_id)
             return reverse("partnerships:review", args=[review]) if review else None
@@ -224,7 +227,7 @@ def plan_detail(request, code, cycle_id, fmt=None):
     everything = list(_actions(plan))
     actions, chosen = _filter(everything, request, today)
     actions = _sorted(actions, today)
-    links = SourceLinks(request.user, actions)
+    links = SourceLinks(request.user, actions, ccg)
     rows = [_row(request, a, ccg, today, links) for a in actions]
     if fmt:
         return export_response(
@@ -450,7 +453,7 @@ def action_status(request, public_id):
         error_text = "; ".join(str(e) for errors in form.errors.values() for e in errors)
     if htmx:
         action = _action(request, action.public_id)
-        links = SourceLinks(request.user, [action])
+        links = SourceLinks(request.user, [action], ccg)
         row = _row(request, action, ccg, today, links, stale=stale or error_text, saved=saved)
         return render(request, "plans/action_row.html", {"row": row, "ccg": ccg, "cycle": cycle})
     if saved:

@@ -264,3 +264,17 @@ def test_home_page_and_task_list_link_to_the_plan(ccg_lead_client, demo):
         plan_url(demo)
         in ccg_lead_client.get(reverse("assessments:task_list", args=[assessment.public_id])).text
     )
+
+
+def test_readers_outside_the_ccg_are_linked_to_the_self_assessment_they_may_read(region_client, demo):
+    from assure.assessments.models import ItemResponse
+    from assure.plans import services
+
+    ItemResponse.objects.filter(
+        assessment__cycle=demo.cycle, assessment__organisation=demo.ccg2, item__code="3.1"
+    ).update(rating=1)
+    services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    rows = region_client.get(plan_url(demo, demo.ccg2), {"source": "self_assessment"}).context["rows"]
+    assert [r.source_detail for r in rows] == ["Item 3.1"]
+    response = region_client.get(rows[0].source_url, follow=True)
+    assert response.status_code == 200
