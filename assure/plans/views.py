@@ -136,17 +136,21 @@ class SourceLinks:
         return None
 
 
-def _actions(plan: Plan | None):
+def _actions(plan: Plan | None, user):
     if plan is None:
         return Action.objects.none()
-    return plan.actions.select_related(
-        "owner",
-        "domain",
-        "item__domain",
-        "agreed_item__item",
-        "agreed_item__review__hwb",
-        "carried_from__plan__cycle",
-        "updated_by",
+    return (
+        Action.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related(
+            "owner",
+            "domain",
+            "item__domain",
+            "agreed_item__item",
+            "agreed_item__review__hwb",
+            "carried_from__plan__cycle",
+            "updated_by",
+        )
     )
 
 
@@ -224,7 +228,7 @@ def plan_detail(request, code, cycle_id, fmt=None):
     cycle = _cycle(ccg, cycle_id)
     plan = services.plan_for(cycle=cycle, ccg=ccg)
     today = timezone.localdate()
-    everything = list(_actions(plan))
+    everything = list(_actions(plan, request.user))
     actions, chosen = _filter(everything, request, today)
     actions = _sorted(actions, today)
     links = SourceLinks(request.user, actions, ccg)
@@ -286,14 +290,15 @@ def plan_list(request):
     pairs = [m for m in memberships if permissions.can_read_plan(request.user, m.organisation)]
     today = timezone.localdate()
     counts = {
-        (p["cycle_id"], p["organisation_id"]): p
-        for p in Plan.objects.visible_to(request.user)
-        .values("cycle_id", "organisation_id")
+        (p["plan__cycle_id"], p["plan__organisation_id"]): p
+        for p in Action.objects.visible_to(request.user)
+        .values("plan__cycle_id", "plan__organisation_id")
         .annotate(
-            total=Count("actions"),
-            active=Count("actions", filter=Q(actions__status__in=rules.ACTIVE)),
-            overdue=Count("actions", filter=Q(actions__status__in=rules.ACTIVE, actions__due__lt=today)),
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status__in=rules.ACTIVE)),
+            overdue=Count("pk", filter=Q(status__in=rules.ACTIVE, due__lt=today)),
         )
+        .order_by()
     }
     rows = [
         {"cycle": m.cycle, "ccg": m.organisation, "counts": counts.get((m.cycle_id, m.organisation_id))}
