@@ -175,6 +175,15 @@ PAGES: dict[str, str] = {
     "partnerships:review":                           "visitor=302 ccg_lead,ccg_staff,hwb_lead,hwb_member=200 *=404",
     "partnerships:side_domain":                      "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "partnerships:side_save":                        "*=405",
+    "plans:add":                                     "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
+    "plans:edit":                                    "visitor=302 ccg_lead=200 ccg_staff,admin=403 *=404",
+    "plans:edit#own":                                "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
+    "plans:export":                                  "visitor=302 outsider,ccg2_lead=404 *=200",
+    "plans:gather":                                  "*=405",
+    "plans:latest":                                  "outsider,ccg2_lead=404 *=302",
+    "plans:list":                                    "visitor=302 *=200",
+    "plans:plan":                                    "visitor=302 outsider,ccg2_lead=404 *=200",
+    "plans:status":                                  "*=405",
     "reports:cycle_workbook":                        "visitor=302 admin,region_lead,assessor=200 *=404",
     "reports:dashboard":                             "visitor=302 admin,region_lead,assessor=200 *=404",
     "reports:dashboard_export":                      "visitor=302 admin,region_lead,assessor=200 *=404",
@@ -249,6 +258,11 @@ POSTS: dict[str, str] = {
     "partnerships:side_save":                        "visitor,ccg_lead,ccg_staff=302 *=404",
     "partnerships:release":                          "visitor,ccg_lead,ccg_staff=302 *=404",
     "partnerships:agree_save":                       "visitor,ccg_staff,hwb_member=302 ccg_lead,hwb_lead=200 *=404",
+    "plans:gather":                                  "visitor,ccg_lead=302 outsider,ccg2_lead=404 *=403",
+    "plans:add":                                     "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
+    "plans:edit":                                    "visitor=302 ccg_lead=200 ccg_staff,admin=403 *=404",
+    "plans:status":                                  "visitor,ccg_lead=302 ccg_staff,admin=403 *=404",
+    "plans:status#own":                              "visitor,ccg_lead,ccg_staff=302 outsider,ccg2_lead=404 *=403",
     "goodpractice:create":                           "visitor=302 admin,region_lead,assessor=404 *=200",
     "goodpractice:edit":                             "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "goodpractice:submit":                           "visitor,ccg_lead,ccg_staff=302 *=404",
@@ -292,6 +306,9 @@ API: dict[str, str] = {
     "POST /api/v1/good-practice/{id}/moderate":      "visitor=401 admin,region_lead=200 *=404",
     "POST /api/v1/good-practice/{id}/submit":        "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=200 *=404",
     "POST /api/v1/partnerships/{id}/release":        "visitor=401 ccg_lead,hwb_lead=409 ccg_staff,hwb_member=403 *=404",
+    "GET /api/v1/plans/{ccg_code}":                  "visitor=401 outsider,ccg2_lead=404 *=200",
+    "POST /api/v1/plans/actions/{action_id}/status": "visitor=401 ccg_lead=200 ccg_staff,admin=403 *=404",
+    "POST /api/v1/plans/actions/{action_id}/status#own": "visitor=401 ccg_lead,ccg_staff=200 outsider,ccg2_lead=404 *=403",
     "POST /api/v1/surveys/{id}/close":               "visitor=401 admin,region_lead,ccg_lead=200 assessor,ccg_staff=403 *=404",
     "POST /api/v1/surveys/{id}/invitations":         "visitor=401 admin,region_lead,ccg_lead=202 assessor,ccg_staff=403 *=404",
     "POST /api/v1/surveys/{id}/reminders":           "visitor=401 admin,region_lead,ccg_lead=202 assessor,ccg_staff=403 *=404",
@@ -335,6 +352,21 @@ def open_survey(w):
     return {"public_id": w.open_survey.public_id}
 
 
+def plan_action(w, *, own: bool = False):
+    """A Camden development plan action: one gathered from its draft self-assessment (so seen only by the CCG's
+    people), or its own, owned by the contributor (seen by every reader of the plan)."""
+    from assure.plans.models import Action
+
+    actions = Action.objects.filter(plan__cycle=w.cycle, plan__organisation=w.ccg)
+    if own:
+        return actions.get(source=Action.Source.OWN, owner=w.people["ccg_staff"])
+    return actions.filter(source=Action.Source.SELF_ASSESSMENT).order_by("pk").first()
+
+
+def plan(w):
+    return {"code": w.ccg.code, "cycle_id": w.cycle.public_id}
+
+
 URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "accounts:revoke_token": lambda w: {"public_id": w.token.public_id},
@@ -366,6 +398,15 @@ URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "evidence:detail": lambda w: {"public_id": w.evidence.public_id},
     "evidence:download": lambda w: {"public_id": w.evidence.public_id},
     "evidence:delete": lambda w: {"public_id": w.evidence.public_id},
+    "plans:plan": plan,
+    "plans:export": lambda w: {**plan(w), "fmt": "csv"},
+    "plans:gather": plan,
+    "plans:add": plan,
+    "plans:latest": lambda w: {"code": w.ccg.code},
+    "plans:edit": lambda w: {"public_id": plan_action(w).public_id},
+    "plans:status": lambda w: {"public_id": plan_action(w).public_id},
+    "plans:status#own": lambda w: {"public_id": plan_action(w, own=True).public_id},
+    "plans:edit#own": lambda w: {"public_id": plan_action(w, own=True).public_id},
     "reports:dashboard_export": lambda w: {"fmt": "csv"},
     "reports:cycle_workbook": lambda w: {"public_id": w.cycle.public_id},
     "reports:report": submitted,
@@ -461,6 +502,11 @@ API_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "/api/v1/conditions/{id}/discharge": lambda w: {"id": w.evidence_condition.public_id},
     "/api/v1/conditions/{id}/escalate": lambda w: {"id": w.open_condition.public_id},
     "/api/v1/conditions/{id}/review": lambda w: {"id": w.open_condition.public_id},
+    "/api/v1/plans/{ccg_code}": lambda w: {"ccg_code": w.ccg.code},
+    "/api/v1/plans/actions/{action_id}/status": lambda w: {"action_id": plan_action(w).public_id},
+    "/api/v1/plans/actions/{action_id}/status#own": lambda w: {
+        "action_id": plan_action(w, own=True).public_id
+    },
     # Variants ("METHOD /path#variant" rows).
     "/api/v1/assessments/{id}#submitted": lambda w: {"id": w.submitted.public_id},
     "/api/v1/surveys/{id}/results#open": lambda w: {"id": w.open_survey.public_id},
@@ -506,6 +552,12 @@ API_BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
     },
     "PUT /api/v1/partnerships/{id}/items/{code}/agreed": lambda w: {
         "json": {"agreed_rating": 2, "version": w.review.agreed_items.get(item__code="1.1").version}
+    },
+    "POST /api/v1/plans/actions/{action_id}/status": lambda w: {
+        "json": {"status": "done", "version": plan_action(w).version}
+    },
+    "POST /api/v1/plans/actions/{action_id}/status#own": lambda w: {
+        "json": {"status": "done", "version": plan_action(w, own=True).version}
     },
     "PUT /api/v1/assessments/{id}/items/{code}": lambda w: {"json": _item_body(w)},
     "PUT /api/v1/assessments/{id}/judgements/{domain}": lambda w: {
