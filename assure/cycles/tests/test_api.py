@@ -69,6 +69,18 @@ def test_a_ccg_lead_sees_the_cycle_their_ccg_is_in(
         "framework_version": "1",
         "starts_on": demo.cycle.starts_on.isoformat(),
         "ends_on": demo.cycle.ends_on.isoformat(),
+        "region": "Y56",
+        "previous": None,
+        "steps": [
+            {
+                "step": step.step,
+                "label": step.get_step_display(),
+                "opens_on": step.opens_on.isoformat(),
+                "deadline": step.deadline.isoformat(),
+                "overdue": False,
+            }
+            for step in demo.cycle.steps.order_by("deadline")
+        ],
     }
 
 
