@@ -128,7 +128,7 @@ LOGINS = [
     DemoLogin("ccg.staff@example.org", "CCG contributor, NHS Camden CCG"),
     DemoLogin("hwb.lead@example.org", "HWB lead, Camden Health and Wellbeing Board"),
     DemoLogin("ccg2.lead@example.org", "CCG lead, NHS Islington CCG"),
-    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Tower Hamlets CCG (in its second cycle)"),
+    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Haringey CCG (in its second cycle)"),
 ]
 
 
@@ -201,7 +201,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _member(_user("ccg.staff@example.org", "Chris Staff"), ccgs[0], Role.CCG_CONTRIBUTOR)
     _member(_user("hwb.lead@example.org", "Cllr Helen Board"), hwbs["HWB-CAM"], Role.HWB_LEAD)
     _member(_user("ccg2.lead@example.org", "Dr Imran Lead"), ccgs[1], Role.CCG_LEAD)
-    _member(_user("ccg3.lead@example.org", "Dr Tariq Lead"), ccgs[3], Role.CCG_LEAD)
+    _member(_user("ccg3.lead@example.org", "Dr Hari Lead"), ccgs[5], Role.CCG_LEAD)
 
     framework = Framework.objects.latest_versions().filter(slug=FRAMEWORK_SLUG).first()
     if framework is None:
@@ -236,7 +236,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_surveys(cycle, ccgs)
     _demo_partnerships(cycle, ccgs, hwbs, today)
     _demo_good_practice(framework)
-    _demo_second_cycle(region, ccgs[3], framework, today)
+    _demo_second_cycle(region, ccgs[5], framework, today)
     return LOGINS
 
 
@@ -304,7 +304,7 @@ ANNUAL_CYCLE_NAME = "London annual assurance 2013–14"
 def _demo_second_cycle(
     region: Organisation, ccg: Organisation, framework: Framework, today: datetime.date
 ) -> None:
-    """NHS Tower Hamlets CCG in its second cycle: authorised in last year's wave 2 (its self-assessment submitted
+    """NHS Haringey CCG in its second cycle: authorised in last year's wave 2 (its self-assessment submitted
     there), now in annual assurance. Its self-assessment was carried over when the regional lead created the
     annual-assurance cycle; domain 1 is confirmed (one item changed), the rest still to confirm. The partnership
     review's deadline has passed (overdue) and the self-assessment is due in six days."""
@@ -351,7 +351,7 @@ def _demo_second_cycle(
                 data=assessment_services.ItemInput(
                     rating=rating,
                     not_applicable=False,
-                    narrative=f"Agreed by the governing body; reviewed with Tower Hamlets HWB ({response.item.code}).",
+                    narrative=f"Agreed by the governing body; reviewed with Haringey HWB ({response.item.code}).",
                 ),
                 version=response.version,
             )

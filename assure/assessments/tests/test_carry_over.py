@@ -42,7 +42,7 @@ def annual(demo, ccg, previous, **changes) -> Cycle:
 
 
 def test_joining_an_annual_assurance_cycle_carries_the_last_submission_over(demo, riverside):
-    ccg, lead, previous, earlier = riverside
+    ccg, _lead, previous, earlier = riverside
 
     cycle = annual(demo, ccg, previous)
 
@@ -80,7 +80,7 @@ def test_carrying_over_is_idempotent_and_never_overwrites_saved_work(demo, river
 
 
 def test_an_authorisation_wave_or_a_ccg_with_nothing_submitted_starts_empty(demo, riverside):
-    ccg, lead, previous, _ = riverside
+    ccg, _lead, previous, _ = riverside
     newcomer, _ = ccg_with_lead(demo.region, code="98Y", name="NHS Newcomer CCG")
 
     wave = annual(demo, ccg, previous, kind=Cycle.Kind.AUTHORISATION, name="Riverside wave 2")

@@ -16,7 +16,7 @@ from assure.audit.models import AuditEvent
 from assure.cycles import services
 from assure.cycles.models import Cycle, CycleStep, DeadlineReminder
 from assure.cycles.signals import ccg_joined_cycle
-from assure.cycles.tests.helpers import ccg_with_lead, cycle_input, past_cycle
+from assure.cycles.tests.helpers import ccg_with_lead, cycle_input
 from assure.organisations.models import Role
 from assure.organisations.tests.factories import HWBFactory, MembershipFactory, RelationFactory
 
@@ -205,9 +205,9 @@ def reminder_cycle(demo):
 def _run(when, django_capture_on_commit_callbacks, cycle=None):
     """Run the day's reminders; with `cycle`, say how many of them were about that cycle."""
     before = DeadlineReminder.objects.filter(step__cycle=cycle).count() if cycle else 0
-    with time_machine.travel(datetime.datetime.combine(when, datetime.time(7)), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            run = services.reminders_queue()
+    moment = datetime.datetime.combine(when, datetime.time(7))
+    with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+        run = services.reminders_queue()
     if cycle is None:
         return run
     return DeadlineReminder.objects.filter(step__cycle=cycle).count() - before
@@ -241,7 +241,7 @@ def test_reminders_go_to_the_responsible_leads_once(demo, reminder_cycle, django
 def test_steps_already_done_get_no_reminder(demo, reminder_cycle, django_capture_on_commit_callbacks):
     from assure.assessments.models import Assessment
 
-    cycle, ccg, lead, hwb_lead, deadline = reminder_cycle
+    cycle, ccg, _lead, _hwb_lead, deadline = reminder_cycle
     Assessment.objects.create(cycle=cycle, organisation=ccg, status=Assessment.Status.SUBMITTED)
 
     assert _run(deadline - datetime.timedelta(days=7), django_capture_on_commit_callbacks, cycle) == 4
@@ -251,7 +251,7 @@ def test_steps_already_done_get_no_reminder(demo, reminder_cycle, django_capture
 def test_a_reminder_for_a_step_done_after_queueing_is_skipped(demo, reminder_cycle):
     from assure.assessments.models import Assessment
 
-    cycle, ccg, lead, hwb_lead, deadline = reminder_cycle
+    cycle, ccg, _lead, _hwb_lead, deadline = reminder_cycle
     with time_machine.travel(datetime.datetime.combine(deadline, datetime.time(7)), tick=False):
         services.reminders_queue()
     reminder = DeadlineReminder.objects.get(step__step="self_assessment", step__cycle=cycle)
@@ -267,7 +267,7 @@ def test_a_reminder_for_a_step_done_after_queueing_is_skipped(demo, reminder_cyc
 def test_the_cycle_s_own_reminder_days_win_and_nothing_goes_out_after_the_deadline(
     demo, reminder_cycle, django_capture_on_commit_callbacks
 ):
-    cycle, ccg, lead, hwb_lead, deadline = reminder_cycle
+    cycle, _ccg, _lead, _hwb_lead, deadline = reminder_cycle
     Cycle.objects.filter(pk=cycle.pk).update(reminder_days="3")
 
     assert _run(deadline - datetime.timedelta(days=14), django_capture_on_commit_callbacks, cycle) == 0
@@ -276,7 +276,7 @@ def test_the_cycle_s_own_reminder_days_win_and_nothing_goes_out_after_the_deadli
 
 
 def test_a_failed_send_is_recorded_and_retried(demo, reminder_cycle, settings):
-    cycle, ccg, lead, hwb_lead, deadline = reminder_cycle
+    cycle, _ccg, _lead, _hwb_lead, deadline = reminder_cycle
     with time_machine.travel(datetime.datetime.combine(deadline, datetime.time(7)), tick=False):
         services.reminders_queue()
     reminder = DeadlineReminder.objects.filter(step__cycle=cycle).first()
@@ -291,7 +291,7 @@ def test_a_failed_send_is_recorded_and_retried(demo, reminder_cycle, settings):
 
 
 def test_the_daily_command_queues_and_says_how_many(demo, reminder_cycle, capsys):
-    cycle, ccg, lead, hwb_lead, deadline = reminder_cycle
+    cycle, _ccg, _lead, _hwb_lead, deadline = reminder_cycle
 
     day = (deadline - datetime.timedelta(days=1)).isoformat()
     call_command("send_deadline_reminders", "--date", day)
