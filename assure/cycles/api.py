@@ -123,7 +123,7 @@ def _cycles(user):
     return (
         Cycle.objects.visible_to(user)
         .select_related("framework", "region", "previous")
-        .defer("framework__document", "previous__reminder_days")
+        .defer("framework__document")
         .prefetch_related("steps")
     )
 
