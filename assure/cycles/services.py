@@ -225,7 +225,9 @@ def cycle_update(*, cycle: Cycle, user, data: CycleInput, updated_at: datetime.d
     """Change a cycle if nobody else changed it since `updated_at`. CCGs added are announced like on creation.
     Raises CycleInvalid or StaleCycle."""
     current = (
-        Cycle.objects.select_for_update().select_related("framework", "region", "previous").get(pk=cycle.pk)
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("framework", "region", "previous")
+        .get(pk=cycle.pk)
     )
     if updated_at is None or current.updated_at != updated_at:
         raise StaleCycle(current)
