@@ -138,6 +138,9 @@ PAGES: dict[str, str] = {
     "core:home":                                     "*=200",
     "cycles:ccgs_export":                            "visitor=302 outsider=404 *=200",
     "cycles:detail":                                 "visitor=302 outsider=404 *=200",
+    "cycles:list":                                   "visitor=302 admin,region_lead=200 *=404",
+    "cycles:create":                                 "visitor=302 admin,region_lead=200 *=404",
+    "cycles:edit":                                   "visitor=302 admin,region_lead=200 *=404",
     "evidence:add":                                  "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "evidence:coverage":                             "visitor=302 admin,ccg_lead,ccg_staff=200 *=404",
     "evidence:coverage_export":                      "visitor=302 admin,ccg_lead,ccg_staff=200 *=404",
@@ -247,6 +250,8 @@ POSTS: dict[str, str] = {
     "evidence:add":                                  "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "evidence:delete":                               "visitor,ccg_lead,ccg_staff=302 *=404",
     "surveys:start":                                 "visitor,admin,region_lead,ccg_lead=302 *=404",
+    "cycles:create":                                 "visitor=302 admin,region_lead=200 *=404",
+    "cycles:edit":                                   "visitor=302 admin,region_lead=200 *=404",
     "surveys:settings":                              "visitor=302 admin,region_lead,ccg_lead=200 assessor,ccg_staff=403 *=404",
     "surveys:stakeholders":                          "visitor=302 admin,region_lead,ccg_lead=400 *=404",
     "surveys:stakeholder_remove":                    "visitor,admin,region_lead,ccg_lead=302 assessor,ccg_staff=403 *=404",
@@ -287,6 +292,8 @@ API: dict[str, str] = {
     "GET /api/v1/assessments/{id}/export.xlsx":      "visitor=401 ccg_lead,ccg_staff=200 *=404",
     "GET /api/v1/assessments/{id}/report.pdf":       "visitor=401 admin,region_lead,assessor,ccg2_lead=202 *=404",
     "GET /api/v1/cycles":                            "visitor=401 *=200",
+    "GET /api/v1/cycles/{id}":                       "visitor=401 outsider=404 *=200",
+    "POST /api/v1/cycles":                           "visitor=401 admin,region_lead=201 *=403",
     "GET /api/v1/dashboard":                         "visitor=401 admin,region_lead,assessor=200 *=403",
     "GET /api/v1/frameworks":                        "*=200",
     "GET /api/v1/frameworks/{slug}":                 "*=200",
@@ -374,6 +381,7 @@ URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "frameworks:domain": lambda w: {"slug": w.framework.slug, "number": 1},
     "cycles:detail": lambda w: {"public_id": w.cycle.public_id},
     "cycles:ccgs_export": lambda w: {"public_id": w.cycle.public_id, "fmt": "csv"},
+    "cycles:edit": lambda w: {"public_id": w.cycle.public_id},
     "assessments:start": lambda w: {"cycle_id": w.cycle.public_id, "code": w.ccg.code},
     "assessments:task_list": draft,
     "assessments:task_list_export": lambda w: {**draft(w), "fmt": "csv"},
@@ -475,6 +483,7 @@ FORMS: dict[str, Callable[[SimpleNamespace], dict]] = {}
 
 # The path parameters of API operations that take any.
 API_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
+    "/api/v1/cycles/{id}": lambda w: {"id": w.cycle.public_id},
     "/api/v1/frameworks/{slug}": lambda w: {"slug": w.framework.slug},
     "/api/v1/assessments/{id}": lambda w: {"id": w.draft.public_id},
     "/api/v1/assessments/{id}/items/{code}": lambda w: {"id": w.draft.public_id, "code": "1.1"},
@@ -535,6 +544,18 @@ def _example_body(w) -> dict:
 
 # Valid bodies for API writes ("json": a JSON body; "form": multipart form data).
 API_BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
+    "POST /api/v1/cycles": lambda w: {
+        "json": {
+            "name": "London wave 4",
+            "kind": "authorisation",
+            "framework": w.framework.slug,
+            "framework_version": w.framework.version,
+            "region": w.cycle.region.code,
+            "starts_on": w.cycle.starts_on.isoformat(),
+            "ends_on": w.cycle.ends_on.isoformat(),
+            "ccgs": list(w.cycle.ccgs.values_list("code", flat=True)),
+        }
+    },
     "POST /api/v1/good-practice": lambda w: {"json": _example_body(w)},
     "PUT /api/v1/good-practice/{id}": lambda w: {"json": _example_body(w)},
     "POST /api/v1/good-practice/{id}/moderate": lambda w: {

@@ -69,6 +69,11 @@ class ItemOut(Schema):
     )
     updated_at: datetime.datetime | None = None
     updated_by: str | None = Field(None, description="Who saved it last (not given in a submitted snapshot).")
+    carried_over: bool = Field(
+        False,
+        description="Copied from the CCG's previous cycle and still to be confirmed: saving the item (changed or "
+        "not) confirms it. Always false in a submitted snapshot.",
+    )
 
 
 class DomainOut(Schema):
@@ -144,6 +149,10 @@ class SubmitConflictOut(Schema):
         "`locked`: already submitted."
     )
     missing: list[str] = Field(default_factory=list, description="Item codes, in framework order.")
+    unconfirmed: list[str] = Field(
+        default_factory=list,
+        description="Codes of items carried over from the previous cycle and not yet confirmed or changed.",
+    )
 
 
 # Helpers ----------------------------------------------------------------------------------------------------
@@ -180,6 +189,7 @@ def _item(response: ItemResponse, evidence: list[str]) -> dict:
         "narrative": response.narrative,
         "evidence": evidence,
         "version": response.version,
+        "carried_over": response.carried_over,
         "updated_at": response.updated_at,
         "updated_by": response.updated_by.get_full_name() if response.updated_by else None,
     }
@@ -365,7 +375,15 @@ def assessment_submit(request, id: UUID):
     try:
         services.assessment_submit(assessment=assessment, user=request.auth)
     except services.IncompleteAssessment as exc:
-        return Status(409, {"detail": str(exc), "code": "incomplete", "missing": exc.missing})
+        return Status(
+            409,
+            {
+                "detail": str(exc),
+                "code": "incomplete",
+                "missing": exc.missing,
+                "unconfirmed": exc.unconfirmed,
+            },
+        )
     except services.AssessmentLocked as exc:
         return Status(409, {"detail": str(exc), "code": "locked"})
     return Status(200, _summary(_assessment(request, id)))

@@ -66,6 +66,10 @@ class ItemResponse(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    carried_over = models.BooleanField(
+        default=False,
+        help_text="Copied from the CCG's previous cycle and not yet confirmed or changed by the CCG.",
+    )
 
     class Meta:
         ordering = ["item__domain__number", "item__position"]
@@ -129,3 +133,27 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.number} of {self.assessment}"
+
+
+class CarryOver(models.Model):
+    """Where an annual-assurance self-assessment's starting ratings came from: the CCG's last submission in the
+    previous cycle. Items of that submission whose codes the new cycle's framework lacks are listed, not copied."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="carry_over")
+    source = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, related_name="+")
+    source_cycle = models.ForeignKey("cycles.Cycle", on_delete=models.SET_NULL, null=True, related_name="+")
+    carried_at = models.DateTimeField()
+    carried = models.PositiveIntegerField(help_text="How many items were copied.")
+    not_carried = models.JSONField(
+        default=list,
+        help_text="[{code, text}] of the previous items with no item of that code in this framework.",
+    )
+    new_items = models.JSONField(
+        default=list, help_text="Codes of this framework's items the previous one lacked."
+    )
+    evidence_links = models.PositiveIntegerField(
+        default=0, help_text="Evidence links copied to this framework."
+    )
+
+    def __str__(self) -> str:
+        return f"Carried over into {self.assessment}"

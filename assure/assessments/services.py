@@ -19,7 +19,14 @@ from assure.frameworks.maturity import DomainResult, evaluate_domain
 from assure.frameworks.models import Item
 from assure.organisations.models import Membership, Organisation, Role
 
-from .models import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH, Assessment, ItemResponse, Submission
+from .models import (
+    NARRATIVE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Assessment,
+    CarryOver,
+    ItemResponse,
+    Submission,
+)
 
 
 class AssessmentLocked(Exception):
@@ -45,9 +52,18 @@ class ItemInvalid(Exception):
 
 
 class IncompleteAssessment(Exception):
-    def __init__(self, missing: list[str]):
+    def __init__(self, missing: list[str], unconfirmed: list[str] | None = None):
         self.missing = missing
-        super().__init__(f"{len(missing)} item(s) still need a rating or to be marked not applicable")
+        self.unconfirmed = unconfirmed or []
+        problems = []
+        if missing:
+            problems.append(f"{len(missing)} item(s) still need a rating or to be marked not applicable")
+        if self.unconfirmed:
+            problems.append(
+                f"{len(self.unconfirmed)} item(s) carried over from the last cycle still need to be confirmed "
+                "or changed"
+            )
+        super().__init__("; ".join(problems))
 
 
 @dataclass
@@ -61,7 +77,9 @@ class ItemInput:
 
 @transaction.atomic
 def assessment_get_or_create(*, cycle: Cycle, organisation: Organisation) -> Assessment:
-    assessment, _ = Assessment.objects.get_or_create(cycle=cycle, organisation=organisation)
+    """The CCG's self-assessment in the cycle, made with one empty response per item on first use. In an
+    annual-assurance cycle that follows another, a new one starts from the CCG's last submission there."""
+    assessment, created = Assessment.objects.get_or_create(cycle=cycle, organisation=organisation)
     existing = set(assessment.responses.values_list("item_id", flat=True))
     missing = (
         Item.objects.filter(framework=cycle.framework_id)
@@ -71,7 +89,118 @@ def assessment_get_or_create(*, cycle: Cycle, organisation: Organisation) -> Ass
     ItemResponse.objects.bulk_create(
         [ItemResponse(assessment=assessment, item_id=pk) for pk in missing], ignore_conflicts=True
     )
+    if created and cycle.kind == Cycle.Kind.ANNUAL_ASSURANCE and cycle.previous_id:
+        assessment_carry_over(assessment=assessment)
     return assessment
+
+
+def previous_submission(assessment: Assessment) -> Submission | None:
+    """The CCG's last submission in the cycle before this one, if any."""
+    previous = assessment.cycle.previous_id
+    if previous is None:
+        return None
+    return (
+        Submission.objects.filter(
+            assessment__cycle=previous, assessment__organisation=assessment.organisation_id
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def assessment_carry_over(*, assessment: Assessment) -> CarryOver | None:
+    """Start `assessment` from the CCG's last submission in the previous cycle: copy each rating, reason and
+    narrative to the item with the same code, marked *carried over, to be confirmed*, and link the same evidence.
+    Items whose codes this framework lacks are listed on the CarryOver, not copied. Idempotent: an assessment
+    carries over once, and never over an item someone has already saved."""
+    if CarryOver.objects.filter(assessment=assessment).exists():
+        return None
+    source = previous_submission(assessment)
+    if source is None:
+        return None
+    framework = assessment.cycle.framework
+    previous_items = {item["code"]: item for item in source.snapshot.get("items", [])}
+    responses = list(
+        assessment.responses.select_related("item").filter(version=0).order_by("item__domain__number")
+    )
+    all_codes = dict(Item.objects.filter(framework=framework).values_list("code", "pk"))
+    copied = []
+    for response in responses:
+        before = previous_items.get(response.item.code)
+        if before is None:
+            continue
+        response.not_applicable = bool(before.get("not_applicable"))
+        response.rating = None if response.not_applicable else before.get("rating")
+        response.reason = (before.get("reason") or "")[:REASON_MAX_LENGTH] if response.not_applicable else ""
+        response.narrative = (before.get("narrative") or "")[:NARRATIVE_MAX_LENGTH]
+        response.carried_over = True
+        copied.append(response)
+    ItemResponse.objects.bulk_update(
+        copied, ["rating", "not_applicable", "reason", "narrative", "carried_over"]
+    )
+
+    links = 0
+    source_framework = source.snapshot.get("framework", {})
+    if (source_framework.get("slug"), source_framework.get("version")) != (framework.slug, framework.version):
+        # Evidence is linked to a framework's items; link it to the same codes of this framework too.
+        evidence_ids = {
+            e.public_id: e
+            for e in Evidence.objects.filter(
+                organisation=assessment.organisation_id,
+                public_id__in={
+                    ev["id"] for item in previous_items.values() for ev in item.get("evidence", [])
+                },
+            )
+        }
+        through = Evidence.items.through
+        wanted = []
+        for code, item in previous_items.items():
+            if code not in all_codes:
+                continue
+            for ev in item.get("evidence", []):
+                evidence = evidence_ids.get(_uuid(ev["id"]))
+                if evidence is not None:
+                    wanted.append(through(evidence_id=evidence.pk, item_id=all_codes[code]))
+        through.objects.bulk_create(wanted, ignore_conflicts=True)
+        links = len(wanted)
+
+    carry = CarryOver.objects.create(
+        assessment=assessment,
+        source=source,
+        source_cycle_id=assessment.cycle.previous_id,
+        carried_at=timezone.now(),
+        carried=len(copied),
+        not_carried=[
+            {"code": code, "text": item.get("text", "")}
+            for code, item in previous_items.items()
+            if code not in all_codes
+        ],
+        new_items=[code for code in all_codes if code not in previous_items],
+        evidence_links=links,
+    )
+    audit_record(
+        actor=None,
+        action="assessment.carried_over",
+        obj=assessment,
+        organisation=assessment.organisation,
+        context=f"Carried over from {assessment.cycle.previous.name}, submission {source.number}",
+        after={
+            "carried": carry.carried,
+            "not_carried": [i["code"] for i in carry.not_carried],
+            "new_items": carry.new_items,
+        },
+    )
+    return carry
+
+
+def _uuid(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def item_validate(*, assessment: Assessment, code: str, data: ItemInput) -> dict[str, str]:
@@ -125,6 +254,7 @@ def item_save(*, response: ItemResponse, user, data: ItemInput, version: int) ->
         version=F("version") + 1,
         updated_at=timezone.now(),
         updated_by=user,
+        carried_over=False,  # saving it, changed or not, confirms an item carried over from the last cycle
     )
     if not updated:
         raise StaleEdit(before)
@@ -147,6 +277,9 @@ def item_save(*, response: ItemResponse, user, data: ItemInput, version: int) ->
         new_links = old_links
     before_state = {**before.as_audit(), "evidence": sorted(str(e) for e in old_links)}
     after_state = {**after.as_audit(), "evidence": sorted(str(e) for e in new_links)}
+    if before.carried_over:
+        before_state["carried_over"] = True
+        after_state["carried_over"] = False
     if before_state != after_state:
         audit_record(
             actor=user,
@@ -239,8 +372,13 @@ def assessment_submit(*, assessment: Assessment, user) -> Submission:
         .order_by("item__domain__number", "item__position")
         .values_list("item__code", flat=True)
     )
-    if missing:
-        raise IncompleteAssessment(missing)
+    unconfirmed = list(
+        assessment.responses.filter(carried_over=True)
+        .order_by("item__domain__number", "item__position")
+        .values_list("item__code", flat=True)
+    )
+    if missing or unconfirmed:
+        raise IncompleteAssessment(missing, unconfirmed)
     now = timezone.now()
     number = assessment.submissions.count() + 1
     submission = Submission.objects.create(

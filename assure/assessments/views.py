@@ -14,6 +14,7 @@ from assure.audit.models import AuditEvent
 from assure.core import permissions
 from assure.core.templatetags.nhsuk import domid
 from assure.core.views import login_required_get
+from assure.cycles import progress
 from assure.cycles.models import Cycle
 from assure.evidence.models import Evidence
 from assure.evidence.queries import coverage_for
@@ -24,7 +25,7 @@ from assure.reports.exports import Column, export_response
 
 from . import services
 from .forms import ItemForm, ReopenForm
-from .models import Assessment, ItemResponse, Submission
+from .models import Assessment, CarryOver, ItemResponse, Submission
 
 
 def _assessment(request, public_id) -> Assessment:
@@ -119,10 +120,16 @@ def task_list(request, public_id, fmt=None):
     results = services.assessment_results(assessment, responses)
     domains = list(Domain.objects.filter(framework=assessment.framework).order_by("number"))
     cover = coverage_for(organisation=assessment.organisation, framework=assessment.framework)
+    earlier = _previous_levels(assessment)
+    level_index = {level.code: i for i, level in enumerate(assessment.framework.spec.rules.levels)}
     rows = []
     for domain in domains:
         result = results.get(domain.number)
         status, colour = _status(result)
+        before = earlier.get(domain.number)
+        change = None
+        if before and before["level"] in level_index and result and result.level_code in level_index:
+            change = level_index[result.level_code] - level_index[before["level"]]
         rows.append(
             {
                 "domain": domain,
@@ -130,6 +137,8 @@ def task_list(request, public_id, fmt=None):
                 "status": status,
                 "colour": colour,
                 "coverage": cover.get(domain.number),
+                "previous": before,
+                "change": change,
             }
         )
     if fmt:
@@ -142,6 +151,8 @@ def task_list(request, public_id, fmt=None):
         )
     submissions = list(assessment.submissions.select_related("reopened_by").order_by("-number"))
     answered = sum(r.is_answered for r in responses)
+    carry_over = CarryOver.objects.filter(assessment=assessment).select_related("source_cycle").first()
+    deadlines = progress.standings(assessment.cycle, [assessment.organisation_id])[assessment.organisation_id]
     return render(
         request,
         "assessments/task_list.html",
@@ -150,6 +161,10 @@ def task_list(request, public_id, fmt=None):
             "rows": rows,
             "answered": answered,
             "total": len(responses),
+            "unconfirmed": [r for r in responses if r.carried_over],
+            "carry_over": carry_over,
+            "compared_with": assessment.cycle.previous if earlier else None,
+            "deadlines": deadlines,
             "submissions": submissions,
             "last_reopen": next((s for s in submissions if s.reopened_at), None)
             if assessment.is_draft
@@ -161,6 +176,14 @@ def task_list(request, public_id, fmt=None):
             "crumbs": [("Home", reverse("core:home"))],
         },
     )
+
+
+def _previous_levels(assessment: Assessment) -> dict[int, dict]:
+    """Domain number -> {level, level_label} in the CCG's last submission of the previous cycle."""
+    source = services.previous_submission(assessment)
+    if source is None:
+        return {}
+    return {d["number"]: d for d in source.snapshot.get("domains", [])}
 
 
 def _item_forms(assessment, responses, evidence_choices):
@@ -236,6 +259,7 @@ def _domain_context(request, assessment, number, *, stale=None):
         "result": result,
         "shortfall_items": _shortfall_items(result, responses),
         "can_edit": permissions.can_edit_assessment(request.user, assessment),
+        "carried_from": assessment.cycle.previous if any(r.carried_over for r in responses) else None,
         "has_evidence": bool(evidence),
         "crumbs": _crumbs(assessment),
     }
@@ -388,7 +412,12 @@ def submit(request, public_id):
         .select_related("item__domain")
         .order_by("item__domain__number", "item__position")
     )
-    if request.method == "POST" and not missing:
+    unconfirmed = list(
+        assessment.responses.filter(carried_over=True)
+        .select_related("item__domain")
+        .order_by("item__domain__number", "item__position")
+    )
+    if request.method == "POST" and not missing and not unconfirmed:
         try:
             submission = services.assessment_submit(assessment=assessment, user=request.user)
         except services.IncompleteAssessment:
@@ -402,7 +431,13 @@ def submit(request, public_id):
     return render(
         request,
         "assessments/submit.html",
-        {"assessment": assessment, "missing": missing, "results": results, "crumbs": _crumbs(assessment)},
+        {
+            "assessment": assessment,
+            "missing": missing,
+            "unconfirmed": unconfirmed,
+            "results": results,
+            "crumbs": _crumbs(assessment),
+        },
     )
 
 

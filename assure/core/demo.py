@@ -129,7 +129,7 @@ LOGINS = [
     DemoLogin("hwb.lead@example.org", "HWB lead, Camden Health and Wellbeing Board"),
     DemoLogin("ccg2.lead@example.org", "CCG lead, NHS Islington CCG"),
     DemoLogin("assessor2@example.org", "Assessor, London (a second assessor)"),
-    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Haringey CCG"),
+    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Haringey CCG (in its second cycle)"),
 ]
 
 
@@ -239,6 +239,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_partnerships(cycle, ccgs, hwbs, today)
     _demo_decisions(cycle, ccgs, today)
     _demo_good_practice(framework)
+    _demo_second_cycle(region, ccgs[5], framework, today)
     _demo_plans(cycle, ccgs, today)  # last: gathers from every source, conditions of decisions included
     return LOGINS
 
@@ -298,6 +299,116 @@ def _demo_assessments(cycle: Cycle, ccgs: list[Organisation], today: datetime.da
         )
     assessment_services.assessment_submit(assessment=islington, user=islington_lead)
     assessment_services.assessment_share(assessment=islington, user=islington_lead, shared=True)
+
+
+PREVIOUS_CYCLE_NAME = "London CCG authorisation, wave 2"
+ANNUAL_CYCLE_NAME = "London annual assurance 2013–14"
+
+
+def _demo_second_cycle(
+    region: Organisation, ccg: Organisation, framework: Framework, today: datetime.date
+) -> None:
+    """NHS Haringey CCG in its second cycle: authorised in last year's wave 2 (its self-assessment submitted
+    there), now in annual assurance. Its self-assessment was carried over when the regional lead created the
+    annual-assurance cycle; domain 1 is confirmed (one item changed), the rest still to confirm. The partnership
+    review's deadline has passed (overdue) and the self-assessment is due in six days."""
+    from assure.assessments import services as assessment_services
+    from assure.assessments.models import Assessment, Submission
+    from assure.cycles import services as cycle_services
+
+    if Cycle.objects.filter(name=ANNUAL_CYCLE_NAME, region=region).exists():
+        return
+    lead = User.objects.get(email="ccg3.lead@example.org")
+    previous, created = Cycle.objects.get_or_create(
+        name=PREVIOUS_CYCLE_NAME,
+        region=region,
+        defaults={
+            "kind": Cycle.Kind.AUTHORISATION,
+            "framework": framework,
+            "starts_on": today - datetime.timedelta(days=420),
+            "ends_on": today - datetime.timedelta(days=240),
+        },
+    )
+    if created:
+        previous.ccgs.set([ccg])
+        for step, opens, due in [
+            (CycleStep.Step.SELF_ASSESSMENT, -420, -330),
+            (CycleStep.Step.PARTNERSHIP_REVIEW, -420, -320),
+            (CycleStep.Step.SURVEY, -380, -300),
+            (CycleStep.Step.ASSESSOR_REVIEW, -330, -250),
+        ]:
+            CycleStep.objects.create(
+                cycle=previous,
+                step=step,
+                opens_on=today + datetime.timedelta(days=opens),
+                deadline=today + datetime.timedelta(days=due),
+            )
+    earlier = assessment_services.assessment_get_or_create(cycle=previous, organisation=ccg)
+    if not earlier.submissions.exists():
+        for index, response in enumerate(earlier.responses.select_related("item").order_by("item__code")):
+            rating = (
+                (3 if index % 4 == 0 else 2) if response.item.tier == "basics" else (2 if index % 3 else 1)
+            )
+            assessment_services.item_save(
+                response=response,
+                user=lead,
+                data=assessment_services.ItemInput(
+                    rating=rating,
+                    not_applicable=False,
+                    narrative=f"Agreed by the governing body; reviewed with Haringey HWB ({response.item.code}).",
+                ),
+                version=response.version,
+            )
+        assessment_services.assessment_submit(assessment=earlier, user=lead)
+        submitted = timezone.now() - datetime.timedelta(days=335)
+        Submission.objects.filter(assessment=earlier).update(submitted_at=submitted)
+        Assessment.objects.filter(pk=earlier.pk).update(submitted_at=submitted, first_submitted_at=submitted)
+
+    steps = {
+        CycleStep.Step.SELF_ASSESSMENT: (-60, 6),  # due soon
+        CycleStep.Step.PARTNERSHIP_REVIEW: (-60, -3),  # overdue
+        CycleStep.Step.SURVEY: (0, 90),
+        CycleStep.Step.ASSESSOR_REVIEW: (60, 200),
+    }
+    annual = cycle_services.cycle_create(
+        user=User.objects.get(email="region@example.org"),
+        data=cycle_services.CycleInput(
+            name=ANNUAL_CYCLE_NAME,
+            kind=Cycle.Kind.ANNUAL_ASSURANCE,
+            framework=framework,
+            region=region,
+            starts_on=today - datetime.timedelta(days=60),
+            ends_on=today + datetime.timedelta(days=300),
+            previous=previous,
+            ccgs=[ccg],
+            steps={
+                step: cycle_services.StepInput(
+                    opens_on=today + datetime.timedelta(days=opens),
+                    deadline=today + datetime.timedelta(days=due),
+                )
+                for step, (opens, due) in steps.items()
+            },
+        ),
+    )
+    # Carried over on joining the cycle; the lead has confirmed domain 1, changing one rating.
+    current = Assessment.objects.get(cycle=annual, organisation=ccg)
+    for response in current.responses.select_related("item__domain").filter(item__domain__number=1):
+        changed = response.item.code == "1.2"
+        assessment_services.item_save(
+            response=response,
+            user=lead,
+            data=assessment_services.ItemInput(
+                rating=3 if changed else response.rating,
+                not_applicable=response.not_applicable,
+                reason=response.reason,
+                narrative=(
+                    "Now embedded: every plan is tested against the JSNA before approval."
+                    if changed
+                    else response.narrative
+                ),
+            ),
+            version=response.version,
+        )
 
 
 # The 360° survey demo: (group, people on the list, how many respond) for each CCG.

@@ -579,3 +579,45 @@ def can_respond_to_condition(user, condition) -> bool:
 def can_manage_condition(user, condition) -> bool:
     """Discharge, escalate or review: the assessors of the CCG's region and platform admins."""
     return can_judge(user, condition.decision.assessment)
+# Running cycles ------------------------------------------------------------------------------------------------
+#
+# Platform admins create and change any cycle, national or regional. A regional lead creates and changes the
+# cycles their region runs, for CCGs of that region only. Everyone else reads cycles (visible_cycles) but does
+# not run them.
+
+
+def cycle_regions(user, queryset: QuerySet) -> QuerySet:
+    """The regions (of a queryset of organisations) this person may run cycles for."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    return queryset.filter(pk__in=[org for org, role in scope.roles if role == Role.REGIONAL_LEAD])
+
+
+def can_create_cycle(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or any(role == Role.REGIONAL_LEAD for _, role in scope.roles)
+
+
+def can_manage_cycle(user, cycle) -> bool:
+    """Change a cycle: platform admins any; a regional lead their region's (a national cycle is the admins')."""
+    scope = scope_for(user)
+    return scope.is_admin or (
+        cycle.region_id is not None and scope.has_role(cycle.region_id, Role.REGIONAL_LEAD)
+    )
+
+
+def managed_cycles(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    return queryset.filter(region__in=[org for org, role in scope.roles if role == Role.REGIONAL_LEAD])
+
+
+def cycle_ccgs(user, queryset: QuerySet) -> QuerySet:
+    """The CCGs (of a queryset of organisations) this person may put in a cycle: any for platform admins, those
+    of their regions for regional leads."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    return queryset.filter(region__in=[org for org, role in scope.roles if role == Role.REGIONAL_LEAD])

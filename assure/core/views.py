@@ -56,6 +56,7 @@ def home(request):
             "cycles": cycles,
             "shares_good_practice": bool(permissions.good_practice_organisation_ids(request.user)),
             "moderates_good_practice": permissions.is_good_practice_moderator(request.user),
+            "runs_cycles": permissions.can_create_cycle(request.user),
         },
     )
 

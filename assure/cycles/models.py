@@ -59,6 +59,12 @@ class Cycle(PublicModel):
         related_name="next_cycles",
         help_text="The cycle this one follows, for comparing history.",
     )
+    reminder_days = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Days before each deadline on which reminders are emailed, like 14,7,1; "
+        "empty uses the REMINDER_DAYS setting.",
+    )
 
     objects = CycleQuerySet.as_manager()
 
@@ -78,6 +84,17 @@ class Cycle(PublicModel):
     @property
     def is_open(self) -> bool:
         return self.is_open_on(timezone.localdate())
+
+    @property
+    def reminder_schedule(self) -> tuple[int, ...]:
+        """The days before a deadline on which reminders go out: the cycle's own, or the REMINDER_DAYS setting."""
+        from django.conf import settings
+
+        from .deadlines import parse_reminder_days
+
+        if self.reminder_days.strip():
+            return parse_reminder_days(self.reminder_days)
+        return tuple(settings.REMINDER_DAYS)
 
 
 class CycleStep(models.Model):
@@ -107,3 +124,41 @@ class CycleStep(models.Model):
         cycle = getattr(self, "cycle", None)
         if cycle and self.deadline and not (cycle.starts_on <= self.deadline <= cycle.ends_on):
             raise ValidationError({"deadline": "The deadline must fall within the cycle's dates."})
+
+
+class DeadlineReminder(models.Model):
+    """One reminder email about a step's deadline, to one person. Made once per step, organisation, person and
+    reminder day, so running the daily command again never sends it twice.
+
+    `organisation` is what the reminder is about: the CCG (self-assessment, survey, partnership review), or the
+    assessor's region (assessor review, listing the region's CCGs still to review)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        RETRYING = "retrying", "Failed, will retry"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not needed"
+
+    step = models.ForeignKey(CycleStep, on_delete=models.CASCADE, related_name="reminders")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "organisation", "recipient", "days_before"], name="deadline_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.step} reminder ({self.days_before} days) to {self.recipient}: {self.get_status_display()}"
+        )

@@ -1,5 +1,12 @@
-from django.shortcuts import get_object_or_404, render
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from assure.assessments.models import Assessment
 from assure.core import permissions
@@ -7,6 +14,8 @@ from assure.core.views import login_required_get
 from assure.organisations.models import Organisation
 from assure.reports.exports import Column, export_response
 
+from . import progress, services
+from .forms import CycleForm, initial_for
 from .models import Cycle
 
 CCG_COLUMNS = [
@@ -26,6 +35,7 @@ CCG_COLUMNS = [
     Column(
         "submitted_at", "Last submitted at", lambda c: c.assessment.submitted_at if c.assessment else None
     ),
+    Column("overdue", "Overdue steps", lambda c: ", ".join(c.overdue)),
 ]
 
 
@@ -45,9 +55,16 @@ def cycle_detail(request, public_id, fmt=None):
             cycle=cycle, organisation__in=[c.pk for c in ccgs]
         )
     }
+    standings = progress.standings(cycle, [c.pk for c in ccgs])
     for ccg in ccgs:
         ccg.assessment = assessments.get(ccg.pk)
         ccg.is_mine = permissions.is_ccg_member(request.user, ccg.pk)
+        ccg.overdue = progress.overdue_labels(standings[ccg.pk])
+    steps = progress.steps_of(cycle)
+    for step in steps:
+        step.overdue = sum(
+            1 for ccg in ccgs for s in standings[ccg.pk] if s.step.pk == step.pk and s.state.is_overdue
+        )
     if fmt:
         return export_response(ccgs, CCG_COLUMNS, filename=f"{cycle.name} CCGs", fmt=fmt, sheet="CCGs")
     crumbs = [("Home", reverse("core:home"))]
@@ -57,7 +74,100 @@ def cycle_detail(request, public_id, fmt=None):
         {
             "cycle": cycle,
             "ccgs": ccgs,
+            "steps": steps,
             "crumbs": crumbs,
             "can_view_dashboard": permissions.can_view_dashboard(request.user),
+            "can_manage": permissions.can_manage_cycle(request.user, cycle),
         },
     )
+
+
+@login_required_get
+def cycle_list(request):
+    """The cycles a platform admin or regional lead runs, with a way to create one."""
+    if not permissions.can_create_cycle(request.user):
+        raise Http404("Not for you")
+    cycles = list(
+        permissions.managed_cycles(request.user, Cycle.objects.visible_to(request.user))
+        .select_related("framework", "region", "previous")
+        .defer("framework__document", "previous__framework")
+        .order_by("-starts_on", "name")
+    )
+    counts = dict(
+        Cycle.ccgs.through.objects.filter(cycle__in=[c.pk for c in cycles])
+        .values_list("cycle")
+        .annotate(n=Count("organisation"))
+        .values_list("cycle", "n")
+    )
+    for cycle in cycles:
+        cycle.ccg_count = counts.get(cycle.pk, 0)
+    return render(
+        request,
+        "cycles/list.html",
+        {"cycles": cycles, "crumbs": [("Home", reverse("core:home"))]},
+    )
+
+
+def _form_page(request, form, cycle=None, stale=None):
+    crumbs = [("Home", reverse("core:home")), ("Cycles", reverse("cycles:list"))]
+    if cycle is not None:
+        crumbs.append((cycle.name, reverse("cycles:detail", args=[cycle.public_id])))
+    return render(
+        request, "cycles/form.html", {"form": form, "cycle": cycle, "stale": stale, "crumbs": crumbs}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request):
+    if not permissions.can_create_cycle(request.user):
+        raise Http404("Not for you")
+    form = CycleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(user=request.user, data=form.to_input())
+        except services.CycleInvalid as exc:
+            _add_errors(form, exc.errors)
+        else:
+            messages.success(request, f"{cycle.name} has been created.")
+            return redirect("cycles:detail", cycle.public_id)
+    return _form_page(request, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request, public_id):
+    cycle = get_object_or_404(
+        Cycle.objects.visible_to(request.user)
+        .select_related("framework", "region", "previous")
+        .prefetch_related("steps"),
+        public_id=public_id,
+    )
+    if not permissions.can_manage_cycle(request.user, cycle):
+        raise Http404("Not yours to change")
+    form = CycleForm(request.POST or None, user=request.user, cycle=cycle, initial=initial_for(cycle))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated_at = datetime.datetime.fromisoformat(form.cleaned_data["version"])
+        except ValueError:
+            updated_at = None
+        try:
+            cycle = services.cycle_update(
+                cycle=cycle, user=request.user, data=form.to_input(), updated_at=updated_at
+            )
+        except services.CycleInvalid as exc:
+            _add_errors(form, exc.errors)
+        except services.StaleCycle as exc:
+            stale = str(exc)
+            fresh = Cycle.objects.visible_to(request.user).prefetch_related("steps").get(pk=cycle.pk)
+            form = CycleForm(user=request.user, cycle=fresh, initial=initial_for(fresh))
+        else:
+            messages.success(request, f"{cycle.name} has been saved.")
+            return redirect("cycles:detail", cycle.public_id)
+    return _form_page(request, form, cycle, stale)
+
+
+def _add_errors(form, errors):
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)

@@ -150,6 +150,17 @@ STAGES: list[Callable[[Context], dict[int, str]]] = []
 FACTS: list[Fact] = [Fact("stage", "Stage", stage_values)]
 
 
+def overdue_values(context: Context) -> dict[int, str | None]:
+    """The steps each CCG has not done by their deadline (assure/cycles/progress.py), or None."""
+    from assure.cycles import progress
+
+    standings = progress.standings(context.cycle, [c.pk for c in context.ccgs])
+    return {ccg: ", ".join(progress.overdue_labels(steps)) or None for ccg, steps in standings.items()}
+
+
+FACTS.append(Fact("overdue", "Overdue steps", overdue_values))
+
+
 # Building ---------------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ ROLES = [
     "hwb.lead@example.org",
     "ccg2.lead@example.org",
     "assessor2@example.org",
+    "ccg3.lead@example.org",
 ]
 PAGES_PER_ROLE = 80
 # Who reaches the regional dashboard, and a CCG report, by following links from their home page.
@@ -33,6 +34,7 @@ REPORT_READERS = DASHBOARD_ROLES | {
     "ccg.lead@example.org",
     "ccg.staff@example.org",
     "ccg2.lead@example.org",
+    "ccg3.lead@example.org",
 }
 # The framework's domain pages are public, long and the same for everyone: the visitor's crawl checks them.
 CHECKED_BY_THE_VISITOR = [r"^/frameworks/[^/]+/domains/"]
@@ -84,9 +86,11 @@ def test_each_role_can_reach_every_page_linked_for_them(
 # The demo holds a review in each state: Camden's both released with gaps (ccg.lead, ccg.staff, hwb.lead),
 # Islington's agreed (ccg2.lead, and the admin, regional lead and assessor, who see agreed reviews only).
 OUTSIDE_PARTNERSHIPS = [r"^/(?!partnerships/)"]
+# NHS Haringey CCG (ccg3.lead) has not opened its review (it is overdue): its lead's crawl above covers the list.
+WITH_A_REVIEW = [email for email in ROLES if email != "ccg3.lead@example.org"]
 
 
-@pytest.mark.parametrize("email", ROLES)
+@pytest.mark.parametrize("email", WITH_A_REVIEW)
 def test_each_role_can_reach_every_partnership_review_page(
     page, live_server, demo_site, sign_in, record_crawl, email
 ):

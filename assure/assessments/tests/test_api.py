@@ -188,13 +188,18 @@ def test_assessor_of_a_reopened_assessment_reads_the_submission_not_the_new_draf
 
 
 def test_region_lead_sees_submitted_assessments(assessment, api_for, demo):
+    from assure.core.demo import PREVIOUS_CYCLE_NAME
+
+    # Islington's in wave 3, and Haringey's of last year's wave 2 (the demo's CCG in its second cycle).
+    haringey = Assessment.objects.get(cycle__name=PREVIOUS_CYCLE_NAME, organisation__code="08D")
     client = api_for(demo.region_lead)
-    # Islington's, and the two the demo has already decided (Newham and Haringey); never Camden's draft
+    # Islington's, the two the demo has already decided (Newham and Haringey) and Haringey's of last year; never
+    # Camden's draft
     submitted = {
         str(a.public_id)
         for a in Assessment.objects.filter(cycle=demo.cycle, organisation__code__in=["08H", "08M", "08D"])
-    }
-    assert len(submitted) == 3 and str(islington(demo).public_id) in submitted
+    } | {str(haringey.public_id)}
+    assert len(submitted) == 4 and str(islington(demo).public_id) in submitted
     assert set(listed_ids(client)) == submitted
     submit(assessment, demo)
     assert set(listed_ids(client)) == submitted | {str(assessment.public_id)}

@@ -6,7 +6,17 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_cache, env_database, env_int, env_list, env_rate, env_str, read_dotenv
+from .env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_rate,
+    env_reminder_days,
+    env_str,
+    read_dotenv,
+)
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 read_dotenv(BASE_DIR / ".env")
@@ -154,6 +164,7 @@ SERVICE_NAME = "Assure"
 # The address people use to reach the service, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Evidence uploads: the largest file accepted, in megabytes.
+REMINDER_DAYS = env_reminder_days("REMINDER_DAYS", "14,7,1")
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20, minimum=1, maximum=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

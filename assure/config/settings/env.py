@@ -105,3 +105,14 @@ def env_rate(name: str, default: str) -> str:
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} {exc} (got {value!r}).") from None
     return value
+
+
+def env_reminder_days(name: str, default: str) -> tuple[int, ...]:
+    """Days before a deadline on which reminders go out, like "14,7,1" (empty: none)."""
+    from assure.cycles.deadlines import parse_reminder_days
+
+    value = os.environ.get(name)
+    try:
+        return parse_reminder_days(default if value is None else value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}.") from None

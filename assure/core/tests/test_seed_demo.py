@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo region and its seven documented logins. Idempotent.
+"""`manage.py seed_demo`: the demo region and its eight documented logins. Idempotent.
 
 The test database already holds the demo region (see the root conftest), so these tests run the command again
 and check what is there.
@@ -30,6 +30,7 @@ LOGINS = {
     "ccg.staff@example.org": ("07R", Role.CCG_CONTRIBUTOR),
     "hwb.lead@example.org": ("HWB-CAM", Role.HWB_LEAD),
     "ccg2.lead@example.org": ("08H", Role.CCG_LEAD),
+    "ccg3.lead@example.org": ("08D", Role.CCG_LEAD),
 }
 COUNTED = [User, Organisation, Relation, Membership, Cycle, CycleStep, Framework, Assessment]
 
@@ -161,3 +162,23 @@ def test_without_the_builtin_framework_it_stops_and_leaves_everything_as_it_was(
 
     # The run was rolled back whole: it had put Camden's name back before it stopped.
     assert Organisation.objects.get(code="07R").name == "Renamed CCG"
+
+
+def test_haringey_is_in_its_second_cycle_with_its_self_assessment_part_confirmed():
+    from assure.assessments.models import CarryOver
+    from assure.core.demo import ANNUAL_CYCLE_NAME, PREVIOUS_CYCLE_NAME
+    from assure.cycles import progress
+
+    annual = Cycle.objects.get(name=ANNUAL_CYCLE_NAME)
+    assert annual.kind == Cycle.Kind.ANNUAL_ASSURANCE and annual.previous.name == PREVIOUS_CYCLE_NAME
+    assert list(annual.ccgs.values_list("code", flat=True)) == ["08D"]
+    assessment = Assessment.objects.get(cycle=annual, organisation__code="08D")
+    assert CarryOver.objects.get(assessment=assessment).source.assessment.cycle == annual.previous
+    responses = assessment.responses.select_related("item__domain")
+    assert not any(r.carried_over for r in responses if r.item.domain.number == 1)
+    assert all(r.carried_over for r in responses if r.item.domain.number > 1)
+    states = {
+        s.step.step: s.state.state
+        for s in progress.standings(annual, [assessment.organisation_id])[assessment.organisation_id]
+    }
+    assert states["partnership_review"] == "overdue" and states["self_assessment"] == "due_soon"

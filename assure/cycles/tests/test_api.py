@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from assure.accounts.models import ApiToken
 from assure.accounts.tests.factories import ApiTokenFactory, UserFactory
-from assure.core.demo import CYCLE_NAME
+from assure.core.demo import ANNUAL_CYCLE_NAME, CYCLE_NAME, PREVIOUS_CYCLE_NAME
 
 URL = "/api/v1/cycles"
 OUTSIDER_CYCLE = "Midlands and East CCG authorisation, wave 2"
+LONDON_CYCLES = sorted([CYCLE_NAME, PREVIOUS_CYCLE_NAME, ANNUAL_CYCLE_NAME])
 
 
 def names(response) -> list[str]:
@@ -69,6 +70,18 @@ def test_a_ccg_lead_sees_the_cycle_their_ccg_is_in(
         "framework_version": "1",
         "starts_on": demo.cycle.starts_on.isoformat(),
         "ends_on": demo.cycle.ends_on.isoformat(),
+        "region": "Y56",
+        "previous": None,
+        "steps": [
+            {
+                "step": step.step,
+                "label": step.get_step_display(),
+                "opens_on": step.opens_on.isoformat(),
+                "deadline": step.deadline.isoformat(),
+                "overdue": False,
+            }
+            for step in demo.cycle.steps.order_by("deadline")
+        ],
     }
 
 
@@ -76,13 +89,18 @@ def test_the_outsider_sees_only_their_own_regions_cycle(api_get, token_for, demo
     assert names(api_get(URL, token_for(outsider))) == [OUTSIDER_CYCLE]
 
 
-@pytest.mark.parametrize("who", ["region_lead", "assessor", "ccg_staff", "hwb_lead", "ccg2_lead"])
+@pytest.mark.parametrize("who", ["ccg_staff", "hwb_lead", "ccg2_lead"])
 def test_london_logins_see_the_london_cycle_only(api_get, token_for, demo, elsewhere, who):
     assert names(api_get(URL, token_for(demo.users[who]))) == [CYCLE_NAME]
 
 
+@pytest.mark.parametrize("who", ["region_lead", "assessor"])
+def test_the_region_s_leads_and_assessors_see_every_london_cycle(api_get, token_for, demo, elsewhere, who):
+    assert sorted(names(api_get(URL, token_for(demo.users[who])))) == LONDON_CYCLES
+
+
 def test_the_platform_admin_sees_every_cycle(api_get, token_for, demo, elsewhere):
-    assert sorted(names(api_get(URL, token_for(demo.admin)))) == sorted([CYCLE_NAME, OUTSIDER_CYCLE])
+    assert sorted(names(api_get(URL, token_for(demo.admin)))) == sorted([*LONDON_CYCLES, OUTSIDER_CYCLE])
 
 
 def test_a_person_with_no_organisation_sees_no_cycles(api_get, token_for, demo):

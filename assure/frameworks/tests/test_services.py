@@ -178,7 +178,8 @@ def test_a_changed_file_for_a_version_a_cycle_uses_is_refused(tmp_path, demo):
         framework_import(path=write(tmp_path, data))
 
     message = str(info.value)
-    assert f"version 1 of ccg-authorisation-2012 is used by a cycle ({demo.cycle.name})" in message
+    assert "version 1 of ccg-authorisation-2012 is used by a cycle (" in message
+    assert demo.cycle.name in message
     assert "give the changed file a new version and import it" in message
     assert counts() == before
     unchanged = stored()

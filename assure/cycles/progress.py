@@ -1,0 +1,122 @@
+"""Where each CCG stands against a cycle's step deadlines.
+
+A step is *done* for a CCG when:
+- self-assessment: its self-assessment is submitted (a reopened one is due again);
+- partnership review: its review with every partner HWB is agreed (a CCG with no partner HWB has none to do);
+- 360° survey: its survey has closed;
+- assessor review: as the function registered in `STEP_DONE` for it says. The decisions app replaces it; until
+  then no assessor review counts as done.
+
+Each check answers for all the CCGs asked about in a fixed number of queries. Callers pass CCGs the reader may
+see; nothing here checks scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .deadlines import StepState, step_state
+from .models import Cycle, CycleStep
+
+
+def self_assessment_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
+    from assure.assessments.models import Assessment
+
+    return set(
+        Assessment.objects.filter(
+            cycle=cycle, organisation__in=ccg_ids, status=Assessment.Status.SUBMITTED
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def partnership_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
+    from assure.organisations.models import Relation
+    from assure.partnerships.models import PartnershipReview
+
+    partners: dict[int, set[int]] = defaultdict(set)
+    for ccg, hwb in Relation.objects.filter(kind=Relation.Kind.HWB_PARTNER, subject__in=ccg_ids).values_list(
+        "subject_id", "object_id"
+    ):
+        partners[ccg].add(hwb)
+    agreed: dict[int, set[int]] = defaultdict(set)
+    for ccg, hwb in PartnershipReview.objects.filter(
+        cycle=cycle, ccg__in=ccg_ids, status=PartnershipReview.Status.AGREED
+    ).values_list("ccg_id", "hwb_id"):
+        agreed[ccg].add(hwb)
+    return {ccg for ccg in ccg_ids if partners[ccg] <= agreed[ccg]}
+
+
+def survey_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
+    from assure.surveys.models import Survey
+
+    now = timezone.now()
+    return set(
+        Survey.objects.filter(cycle=cycle, organisation__in=ccg_ids)
+        .filter(Q(closed_at__isnull=False) | Q(closes_at__lte=now))
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def assessor_review_not_tracked(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
+    return set()
+
+
+# step -> function(cycle, CCG ids) -> the ids of those CCGs for which the step is done.
+STEP_DONE: dict[str, Callable[[Cycle, list[int]], set[int]]] = {
+    CycleStep.Step.SELF_ASSESSMENT: self_assessment_done,
+    CycleStep.Step.PARTNERSHIP_REVIEW: partnership_review_done,
+    CycleStep.Step.SURVEY: survey_done,
+    CycleStep.Step.ASSESSOR_REVIEW: assessor_review_not_tracked,
+}
+
+
+@dataclass(frozen=True)
+class StepStanding:
+    step: CycleStep
+    state: StepState
+
+    @property
+    def label(self) -> str:
+        return self.step.get_step_display()
+
+
+def steps_of(cycle: Cycle) -> list[CycleStep]:
+    """The cycle's steps in deadline order (prefetched `steps` are used when present)."""
+    return sorted(cycle.steps.all(), key=lambda s: (s.deadline, CycleStep.ORDER.index(s.step)))
+
+
+def done_by_step(cycle: Cycle, steps: Iterable[CycleStep], ccg_ids: list[int]) -> dict[str, set[int]]:
+    if not ccg_ids:
+        return {step.step: set() for step in steps}
+    return {step.step: STEP_DONE[step.step](cycle, ccg_ids) for step in steps}
+
+
+def standings(
+    cycle: Cycle, ccg_ids: list[int], *, today: datetime.date | None = None
+) -> dict[int, list[StepStanding]]:
+    """CCG id -> each step of the cycle with where the CCG stands against its deadline."""
+    today = today or timezone.localdate()
+    steps = steps_of(cycle)
+    done = done_by_step(cycle, steps, ccg_ids)
+    return {
+        ccg: [
+            StepStanding(
+                step,
+                step_state(
+                    opens_on=step.opens_on, deadline=step.deadline, done=ccg in done[step.step], today=today
+                ),
+            )
+            for step in steps
+        ]
+        for ccg in ccg_ids
+    }
+
+
+def overdue_labels(standing: list[StepStanding]) -> list[str]:
+    return [s.label for s in standing if s.state.is_overdue]
