@@ -1,7 +1,8 @@
 """`make bench`: load-test Assure over HTTP with the national dataset and the production settings.
 
-Starts gunicorn with `assure.config.settings.production` (DEBUG off) on the database in `DATABASE_URL` (default:
-SQLite in `var/bench.sqlite3`), generating the national dataset there first if it is missing. Then, for every
+Starts gunicorn as production does (`deploy/gunicorn.conf.py`, `assure.config.settings.production`, DEBUG off)
+and the background worker, on the database in `DATABASE_URL` (default: SQLite in `var/bench.sqlite3`), generating
+the national dataset there first if it is missing. Then, for every
 scenario in `bench/scenarios.py`, at each concurrency in `BENCH_CONCURRENCY` (default 1 and 8), locust (in this
 process) keeps that many simulated people each sending the next request as soon as the last one answers, for
 `BENCH_SECONDS` (default 10) after a short warm-up. Writes `bench/results.json` and `bench/results.txt`.
