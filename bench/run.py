@@ -377,7 +377,9 @@ def table(results: list[dict]) -> str:
         scenario = by_name[r["name"]]
         if r["concurrency"] == max(CONCURRENCY):
             checks = []
-            if scenario.budget_p95_ms:
+            if not r["requests"]:
+                checks.append("NONE FINISHED")
+            elif scenario.budget_p95_ms:
                 ok = r["p95_ms"] < scenario.budget_p95_ms
                 checks.append(f"p95 < {scenario.budget_p95_ms:.0f} ms: {'ok' if ok else 'OVER'}")
             if scenario.budget_rps:
