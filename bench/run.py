@@ -1,7 +1,8 @@
 """`make bench`: load-test Assure over HTTP with the national dataset and the production settings.
 
-Starts gunicorn with `assure.config.settings.production` (DEBUG off) on the database in `DATABASE_URL` (default:
-SQLite in `var/bench.sqlite3`), generating the national dataset there first if it is missing. Then, for every
+Starts gunicorn as production does (`deploy/gunicorn.conf.py`, `assure.config.settings.production`, DEBUG off)
+and the background worker, on the database in `DATABASE_URL` (default: SQLite in `var/bench.sqlite3`), generating
+the national dataset there first if it is missing. Then, for every
 scenario in `bench/scenarios.py`, at each concurrency in `BENCH_CONCURRENCY` (default 1 and 8), locust (in this
 process) keeps that many simulated people each sending the next request as soon as the last one answers, for
 `BENCH_SECONDS` (default 10) after a short warm-up. Writes `bench/results.json` and `bench/results.txt`.
@@ -39,7 +40,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-from bench.scenarios import FLOOR, SCENARIOS, Scenario  # noqa: E402
+from bench.scenarios import CCG_LEAD, FLOOR, SCENARIOS, Scenario  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -47,7 +48,7 @@ PORT = int(os.environ.get("BENCH_PORT") or "0") or free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8").split(",")]
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(min(2 * (os.cpu_count() or 1) + 1, 8))))
 ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 PASSWORD = "assure-demo"
 PROXY = {"X-Forwarded-Proto": "https"}
@@ -65,6 +66,13 @@ def server_environment() -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}",
         MEDIA_ROOT=os.environ.get("MEDIA_ROOT") or str(ROOT / "var" / "bench-media"),
+        # The simulated people share one address and one token each: the limits meant for one person would
+        # refuse them. The limiter itself still runs on every request.
+        RATELIMIT_API=os.environ.get("RATELIMIT_API") or "1000000/m",
+        # deploy/gunicorn.conf.py, as in production, on the benchmark's port and with its number of workers.
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        WEB_CONCURRENCY=str(WORKERS),
+        GUNICORN_MAX_REQUESTS="0",  # no restarts in the middle of a measurement
     )
     return env
 
@@ -80,7 +88,7 @@ def prepare(env) -> dict:
     print("Migrating and collecting static files…", flush=True)
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
-    logins = sorted({s.who for s in SCENARIOS if s.who and s.api})
+    logins = sorted({s.who for s in SCENARIOS if s.who and (s.api or s.request == "report_pdf")})
     tokens = [arg for email in logins for arg in ("--token", email)]
     tokens += ["--links", str(LINKS)]
     found = manage(env, "bench_setup", *tokens, check=False)
@@ -96,16 +104,24 @@ def prepare(env) -> dict:
 
 
 def start_server(env) -> subprocess.Popen:
+    """gunicorn with the production configuration (deploy/gunicorn.conf.py), and the background worker that
+    makes the report PDFs."""
     log = open(ROOT / "var" / "bench-server.log", "w")  # noqa: SIM115 (open for the server's lifetime)
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "assure.config.wsgi:application",
-            f"--bind=127.0.0.1:{PORT}",
-            f"--workers={WORKERS}",
-            "--worker-class=sync",
-            "--timeout=60",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--access-logfile",
+            str(ROOT / "var" / "bench-access.log"),
         ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server.worker = subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -252,10 +268,54 @@ def survey_submission(user, scenario: Scenario, targets: dict, headers: dict):
             answer.failure(f"HTTP {answer.status_code}")
 
 
+def report_pdf(user, scenario: Scenario, targets: dict, headers: dict):
+    """The CCG lead downloading the report as a PDF after changing the self-assessment, as they experience it:
+    the item saved (through the API, not timed), then from the click on the download link until the PDF
+    arrives: the page that says it is being prepared, asked again every quarter of a second while the worker
+    lays it out, then the file. One request in the table is that whole wait."""
+    if not hasattr(user, "item"):
+        user.item = targets["items"][next(_next_item) % len(targets["items"])]
+        user.version = targets["versions"][user.item]
+        user.round = 0
+    user.round += 1
+    token = {"Authorization": f"Bearer {targets['tokens'][CCG_LEAD]}", **PROXY}
+    body = {"rating": 2, "not_applicable": False, "reason": "", "narrative": "", "version": user.version}
+    save = f"/api/v1/assessments/{targets['draft']}/items/{user.item}"
+    for _ in range(2):  # a stale version (another scenario saved the item) is refreshed once
+        body["narrative"] = f"Report {user.round} of person {id(user)}"
+        answer = requests.put(f"{BASE}{save}", json=body, headers=token, timeout=30)
+        if answer.status_code == 409:
+            user.version = body["version"] = answer.json()["current"]["version"]
+            continue
+        user.version = answer.json().get("version", user.version)
+        break
+    path = scenario.path.format(**targets)
+    started = time.perf_counter()
+    failure = None
+    deadline = started + 60
+    while True:
+        answer = requests.get(f"{BASE}{path}", headers=headers, allow_redirects=False, timeout=60)
+        if answer.status_code == 200 and answer.headers.get("Content-Type") == "application/pdf":
+            break
+        if answer.status_code != 302 or time.perf_counter() > deadline:
+            failure = Exception(f"HTTP {answer.status_code}")
+            break
+        gevent.sleep(0.25)
+    user.environment.events.request.fire(
+        request_type="GET",
+        name=scenario.name,
+        response_time=(time.perf_counter() - started) * 1000,
+        response_length=len(answer.content),
+        exception=failure,
+        context={},
+    )
+
+
 BUILDERS = {
     "item_save_page": item_save_page,
     "item_save_api": item_save_api,
     "survey_submission": survey_submission,
+    "report_pdf": report_pdf,
 }
 
 
@@ -318,7 +378,9 @@ def table(results: list[dict]) -> str:
         scenario = by_name[r["name"]]
         if r["concurrency"] == max(CONCURRENCY):
             checks = []
-            if scenario.budget_p95_ms:
+            if not r["requests"]:
+                checks.append("NONE FINISHED")
+            elif scenario.budget_p95_ms:
                 ok = r["p95_ms"] < scenario.budget_p95_ms
                 checks.append(f"p95 < {scenario.budget_p95_ms:.0f} ms: {'ok' if ok else 'OVER'}")
             if scenario.budget_rps:
@@ -366,8 +428,9 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server.worker, server):
+            process.terminate()
+            process.wait(timeout=30)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     text = table(results)
     TABLE.write_text(text + "\n")

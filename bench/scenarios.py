@@ -70,9 +70,14 @@ SCENARIOS = [
     ),
     Scenario("API review", "/api/v1/partnerships/{review}", api=True),
     Scenario("API survey results", "/api/v1/surveys/{survey}/results", api=True),
+    Scenario("regional dashboard", "/reports/dashboard/?cycle={cycle}", who=REGIONAL_LEAD, budget_p95_ms=250),
+    Scenario(
+        "API dashboard", "/api/v1/dashboard?cycle={cycle}", who=REGIONAL_LEAD, api=True, budget_p95_ms=250
+    ),
+    Scenario("CCG report page", "/reports/assessments/{draft}/"),
+    Scenario(
+        "CCG report PDF", "/reports/assessments/{draft}/report.pdf", request="report_pdf", budget_p95_ms=3000
+    ),
     # Not built yet: give each its path (and a request builder if it posts) when its feature lands.
     Scenario("assessor workspace", None, who=ASSESSOR),
-    Scenario("regional dashboard", None, who=REGIONAL_LEAD, budget_p95_ms=250),
-    Scenario("CCG report page", None),
-    Scenario("CCG report PDF", None, budget_p95_ms=3000),
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -196,7 +197,7 @@ def _item_forms(assessment, responses, evidence_choices):
             else ("" if response.rating is None else str(response.rating)),
             "reason": response.reason,
             "narrative": response.narrative,
-            "evidence": [str(e.public_id) for e in response.item.evidence_for_org],
+            "evidence": [str(public_id) for public_id in response.item.evidence_for_org],
             "version": response.version,
         }
         forms[response.item.code] = ItemForm(
@@ -210,32 +211,38 @@ def _item_forms(assessment, responses, evidence_choices):
 
 
 def _domain_context(request, assessment, number, *, stale=None):
-    domain = get_object_or_404(
-        Domain.objects.filter(framework=assessment.framework).prefetch_related("themes", "key_points"),
-        number=number,
-    )
+    # The framework's six domains in one query (the nav list, and each response's item's domain below), and every
+    # response in one more: the domain's items for the forms, all of them for the domain result.
+    domains = {
+        d.number: d
+        for d in Domain.objects.filter(framework=assessment.framework)
+        .defer("description", "description_source", "concern_source")
+        .order_by("number")
+    }
+    domain = domains.get(number)
+    if domain is None:
+        raise Http404("No such domain")
+    by_pk = {d.pk: d for d in domains.values()}
     evidence = list(
-        Evidence.objects.filter(organisation=assessment.organisation).select_related("evidence_type")
+        Evidence.objects.filter(organisation=assessment.organisation)
+        .select_related("evidence_type")
+        .only("public_id", "title", "evidence_type__title")
     )
     evidence_choices = [(str(e.public_id), f"{e.title} ({e.evidence_type.title})") for e in evidence]
-    responses = list(
-        assessment.responses.filter(item__domain=domain)
-        .select_related("item__domain", "updated_by")
-        .prefetch_related(
-            Prefetch(
-                "item__evidence",
-                queryset=Evidence.objects.filter(organisation=assessment.organisation),
-                to_attr="evidence_for_org",
-            )
-        )
-        .order_by("item__position")
-    )
+    all_responses = list(assessment.responses.select_related("item", "updated_by").order_by("item__position"))
+    for response in all_responses:
+        response.item.domain = by_pk[response.item.domain_id]
+    responses = [r for r in all_responses if r.item.domain_id == domain.pk]
+    linked = defaultdict(list)
+    for item_id, public_id in Evidence.items.through.objects.filter(
+        item__domain=domain, evidence__organisation=assessment.organisation
+    ).values_list("item_id", "evidence__public_id"):
+        linked[item_id].append(public_id)
+    for response in responses:
+        response.item.evidence_for_org = linked[response.item_id]
     forms = _item_forms(assessment, responses, evidence_choices)
-    all_responses = list(assessment.responses.select_related("item__domain"))
     result = services.assessment_results(assessment, all_responses)[domain.number]
-    domains = list(
-        Domain.objects.filter(framework=assessment.framework).order_by("number").only("number", "short_title")
-    )
+    domains = list(domains.values())
     entries = [
         {
             "response": r,

@@ -49,16 +49,18 @@ def scope_for(user) -> Scope:
     if user.is_platform_admin:
         scope = Scope(is_admin=True)
     else:
-        memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        memberships = list(
+            Membership.objects.filter(user=user).order_by().values_list("organisation_id", "role")
+        )
         own = {org for org, _ in memberships}
         region_ids = {org for org, role in memberships if role in REGION_ROLES}
         ccg_ids = {org for org, role in memberships if role in CCG_ROLES}
         hwb_ids = {org for org, role in memberships if role in HWB_ROLES}
         related: set[int] = set()
         partner_ccg_ids: set[int] = set()
-        for subject, obj, kind in Relation.objects.filter(Q(subject__in=own) | Q(object__in=own)).values_list(
-            "subject_id", "object_id", "kind"
-        ):
+        # Unordered: the default ordering joins both organisations, a scan of every organisation on PostgreSQL.
+        relations = Relation.objects.filter(Q(subject__in=own) | Q(object__in=own)).order_by()
+        for subject, obj, kind in relations.values_list("subject_id", "object_id", "kind"):
             related.add(obj if subject in own else subject)
             if kind == Relation.Kind.HWB_PARTNER and obj in hwb_ids:
                 partner_ccg_ids.add(subject)

@@ -5,7 +5,10 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
+
+from assure.core.pagination import ApiPagination, Rows
 
 from assure.core import permissions
 from assure.frameworks.models import Framework
@@ -129,9 +132,11 @@ def _cycles(user):
 
 
 @router.get("", response=list[CycleOut], summary="The cycles you may see")
+@paginate(ApiPagination)
 def cycle_list(request):
+    """Newest first. Paginated: `limit` (default 100, at most 500) and `offset`; the answer is `{items, count}`."""
     today = timezone.localdate()
-    return [_cycle(c, today) for c in _cycles(request.auth).order_by("-starts_on", "name")]
+    return Rows(_cycles(request.auth).order_by("-starts_on", "name", "pk"), lambda c: _cycle(c, today))
 
 
 @router.get(

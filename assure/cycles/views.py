@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from assure.assessments.models import Assessment
 from assure.core import permissions
+from assure.core.links import UrlPattern
 from assure.core.views import login_required_get
 from assure.organisations.models import Organisation
 from assure.reports.exports import Column, export_response
@@ -25,7 +27,7 @@ CCG_COLUMNS = [
     Column(
         "self_assessment",
         "Self-assessment",
-        lambda c: c.assessment.get_status_display() if c.assessment else "Not started",
+        lambda c: c.status_label if c.assessment else "Not started",
     ),
     Column(
         "first_submitted_at",
@@ -51,15 +53,24 @@ def cycle_detail(request, public_id, fmt=None):
     ccgs = list(Organisation.objects.visible_to(request.user).filter(cycles=cycle).select_related("region"))
     assessments = {
         a.organisation_id: a
-        for a in Assessment.objects.visible_to(request.user).filter(
-            cycle=cycle, organisation__in=[c.pk for c in ccgs]
-        )
+        for a in Assessment.objects.visible_to(request.user)
+        .filter(cycle=cycle, organisation__in=[c.pk for c in ccgs])
+        .only("public_id", "organisation_id", "status", "first_submitted_at", "submitted_at")
     }
     standings = progress.standings(cycle, [c.pk for c in ccgs])
+    statuses = dict(Assessment.Status.choices)
+    start = reverse("assessments:start", args=[cycle.public_id, "CODE"]).removesuffix("CODE/")
+    task_list, report = UrlPattern("assessments:task_list"), UrlPattern("reports:report")
     for ccg in ccgs:
         ccg.assessment = assessments.get(ccg.pk)
         ccg.is_mine = permissions.is_ccg_member(request.user, ccg.pk)
         ccg.overdue = progress.overdue_labels(standings[ccg.pk])
+        # Each row's links, reversed once for the page rather than once per row.
+        ccg.start_url = f"{start}{quote(ccg.code)}/"
+        if ccg.assessment:
+            ccg.status_label = statuses[ccg.assessment.status]
+            ccg.task_list_url = task_list.format(ccg.assessment.public_id)
+            ccg.report_url = report.format(ccg.assessment.public_id)
     steps = progress.steps_of(cycle)
     for step in steps:
         step.overdue = sum(

@@ -5,8 +5,6 @@ self-assessment lists the evidence they may see; only the CCG's own people add t
 see it, `404` for everyone else). Files are checked by content, as on the pages, before anything is stored.
 """
 
-from __future__ import annotations
-
 import datetime
 from uuid import UUID
 
@@ -14,10 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from assure.assessments.api import InvalidOut, Message
 from assure.assessments.models import Assessment
 from assure.core import permissions
+from assure.core.pagination import ApiPagination, Rows
 
 from . import services
 from .filetypes import ALLOWED_EXTENSIONS, UploadRejected
@@ -101,17 +101,19 @@ def _invalid(errors: dict[str, str]) -> dict:
     response={200: list[EvidenceOut], 404: Message},
     summary="The CCG's evidence library",
 )
+@paginate(ApiPagination)
 def evidence_list(request, id: UUID):
-    """The evidence of the self-assessment's CCG that you may see, newest document first."""
+    """The evidence of the self-assessment's CCG that you may see, newest document first. Paginated: `limit`
+    (default 100, at most 500) and `offset`; the answer is `{items, count}`."""
     assessment = _assessment(request, id)
     evidence = (
         Evidence.objects.visible_to(request.auth)
         .filter(organisation=assessment.organisation_id)
         .select_related("evidence_type")
         .prefetch_related("domains", "items")
-        .order_by("-document_date", "title")
+        .order_by("-document_date", "title", "pk")
     )
-    return [_out(e) for e in evidence]
+    return Rows(evidence, _out)
 
 
 @router.post(

@@ -40,7 +40,8 @@ from assure.audit.models import AuditEvent
 from assure.core.demo import DEMO_PASSWORD, FRAMEWORK_SLUG
 from assure.cycles.models import Cycle, CycleStep
 from assure.evidence.models import Evidence
-from assure.frameworks.models import DomainEvidence, Framework, Item
+from assure.frameworks.models import Domain, DomainEvidence, Framework, Item, Theme
+from assure.goodpractice.models import Example
 from assure.organisations.models import Membership, Organisation, OrganisationType, Relation, Role
 from assure.partnerships import models as partnership_models
 from assure.partnerships import services as partnership_services
@@ -83,6 +84,7 @@ class Size:
     # For the survey generator, once surveys exist.
     stakeholders_per_ccg: int = 100
     survey_response_rate: float = 0.6
+    good_practice: int = 48  # examples in the good practice library (the first two are the demo CCG's)
 
     def scaled(self, factor: float) -> Size:
         """The country at `factor` of its breadth: fewer organisations, each as deep as before."""
@@ -98,6 +100,7 @@ class Size:
             practices=max(ccgs, n(self.practices)),
             providers=n(self.providers),
             support_units=n(self.support_units),
+            good_practice=max(min(self.good_practice, 12), n(self.good_practice)),
         )
 
     def times(self, factor: int) -> Size:
@@ -179,7 +182,7 @@ def _insert(model, names: list[str], rows: list[tuple]) -> None:
 
     For the biggest tables, where `bulk_create` spends most of its time making model instances and preparing
     every value of every field: here only dates, JSON and UUIDs are prepared for the database. No primary keys
-    come back, and there are no defaults: give every column.
+    come back, and there are no defaults: give every column. On PostgreSQL the rows go in with COPY.
     """
     if not rows:
         return
@@ -196,10 +199,20 @@ def _insert(model, names: list[str], rows: list[tuple]) -> None:
         ]
         for row in rows
     ]
-    batch = max(1, min(500, connection.ops.bulk_batch_size(fields, values)))
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = connection.ops.quote_name(meta.db_table)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one statement: no query text with thousands of placeholders for the client to
+        # build and the server to parse and plan, batch after batch.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in values:
+                copy.write_row(row)
+        return
+    batch = max(1, min(500, connection.ops.bulk_batch_size(fields, values)))
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(values), batch):
             chunk = values[start : start + batch]
@@ -758,8 +771,62 @@ def _assessment_chunk(ds, rng, cycle, index, ccgs, strength) -> None:
                     )
                 )
             submissions.append(submission)
-    _bulk(Submission, submissions)
-    _bulk(AuditEvent, events)
+    _insert(
+        Submission,
+        [
+            "assessment_id",
+            "number",
+            "submitted_at",
+            "submitted_by_id",
+            "snapshot",
+            "reopened_at",
+            "reopened_by_id",
+            "reopen_reason",
+        ],
+        [
+            (
+                s.assessment_id,
+                s.number,
+                s.submitted_at,
+                s.submitted_by_id,
+                s.snapshot,
+                s.reopened_at,
+                s.reopened_by_id,
+                s.reopen_reason,
+            )
+            for s in submissions
+        ],
+    )
+    _insert(
+        AuditEvent,
+        [
+            "at",
+            "actor_id",
+            "actor_label",
+            "organisation_id",
+            "action",
+            "object_type",
+            "object_id",
+            "context",
+            "before",
+            "after",
+        ],
+        [
+            (
+                e.at,
+                e.actor_id,
+                e.actor_label,
+                e.organisation_id,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.context,
+                e.before,
+                e.after,
+            )
+            for e in events
+        ],
+    )
 
 
 def _event(actor, at, organisation, action, obj, context, before, after) -> AuditEvent:
@@ -1321,6 +1388,102 @@ def assessor_decisions(ds: Dataset) -> None:
                 ConditionEvent.evidence.through,
                 [ConditionEvent.evidence.through(conditionevent=e, evidence=ev) for e, ev in links],
             )
+def good_practice(ds: Dataset) -> None:
+    """Good practice examples from CCGs and HWBs across the country: `size.good_practice` of them, each about one
+    domain, with a theme or two and a few items of it, spread over every domain. Most are published (moderated by
+    their region's lead), some await moderation, some are drafts, a few were sent back or turned down. The demo
+    CCG has one of each state a CCG lead meets: a draft and one sent back for changes."""
+    rng = ds.rng("good_practice")
+    count = ds.size.good_practice
+    if not count:
+        return
+    domains = list(Domain.objects.filter(framework=ds.framework).order_by("number"))
+    themes = defaultdict(list)
+    for theme in Theme.objects.filter(domain__framework=ds.framework).order_by("position"):
+        themes[theme.domain_id].append(theme)
+    items = defaultdict(list)
+    for item in ds.items:
+        items[item.domain_id].append(item)
+    leads = {}  # region pk -> its regional lead, the moderator
+    for membership in Membership.objects.filter(
+        organisation__in=ds.regions, role=Role.REGIONAL_LEAD, user__email__endswith=f"@{EMAIL_DOMAIN}"
+    ):
+        leads.setdefault(membership.organisation_id, membership.user_id)
+    authors = [(ccg, ds.staff[ccg.pk]) for ccg in ds.ccgs] + [(hwb, ds.board[hwb.pk]) for hwb in ds.hwbs]
+    status = Example.Status
+    states = [status.PUBLISHED] * 6 + [
+        status.SUBMITTED,
+        status.DRAFT,
+        status.CHANGES_REQUESTED,
+        status.REJECTED,
+    ]
+    now = _midnight(ds.today)
+    examples, tags = [], []
+    for k in range(count):
+        if k < 2:  # the demo CCG's own: a draft and one sent back
+            organisation, people = ds.ccgs[0], ds.staff[ds.ccgs[0].pk]
+            state = [status.DRAFT, status.CHANGES_REQUESTED][k]
+        else:
+            organisation, people = authors[rng.randrange(1, len(authors))]
+            state = states[k % len(states)]
+        domain = domains[k % len(domains)]
+        area = (
+            organisation.name.removeprefix("NHS ")
+            .removesuffix(" CCG")
+            .removesuffix(" Health and Wellbeing Board")
+        )
+        created = now - datetime.timedelta(days=rng.randrange(20, 700), hours=rng.randrange(24))
+        submitted = created + datetime.timedelta(days=rng.randrange(1, 10))
+        moderated = submitted + datetime.timedelta(days=rng.randrange(1, 14))
+        moderator = leads.get(organisation.region_id)
+        example = Example(
+            public_id=ds.uuid(rng),
+            organisation=organisation,
+            framework=ds.framework,
+            title=f"{rng.choice(names.GOOD_PRACTICE_WORK)} in {area}",
+            summary=f"How {organisation.name} approached {domain.short_title.lower()}.",
+            what_we_did=rng.choice(names.GOOD_PRACTICE_HOW),
+            results=rng.choice(names.GOOD_PRACTICE_RESULTS),
+            contact_name=people[0].full_name,
+            contact_email=people[0].email,
+            status=state,
+            moderation_note=names.GOOD_PRACTICE_NOTE if state == status.CHANGES_REQUESTED else "",
+            submitted_at=None if state == status.DRAFT else submitted,
+            moderated_at=moderated if state not in (status.DRAFT, status.SUBMITTED) else None,
+            moderated_by_id=moderator if state not in (status.DRAFT, status.SUBMITTED) else None,
+            published_at=moderated if state == status.PUBLISHED else None,
+            created_by=people[0],
+            created_at=created,
+            updated_at=moderated if state not in (status.DRAFT, status.SUBMITTED) else submitted,
+        )
+        chosen_themes = rng.sample(themes[domain.pk], min(len(themes[domain.pk]), rng.randint(1, 2)))
+        chosen_items = rng.sample(items[domain.pk], min(len(items[domain.pk]), rng.randint(2, 4)))
+        examples.append(example)
+        tags.append(([domain], chosen_themes, chosen_items))
+    with transaction.atomic(), _historic(Example):
+        examples = _bulk(Example, examples)
+        through = Example.domains.through, Example.themes.through, Example.items.through
+        _bulk(
+            through[0],
+            [through[0](example=e, domain=d) for e, t in zip(examples, tags, strict=True) for d in t[0]],
+        )
+        _bulk(
+            through[1],
+            [through[1](example=e, theme=x) for e, t in zip(examples, tags, strict=True) for x in t[1]],
+        )
+        _bulk(
+            through[2],
+            [through[2](example=e, item=i) for e, t in zip(examples, tags, strict=True) for i in t[2]],
+        )
+        for example, (example_domains, example_themes, example_items) in zip(examples, tags, strict=True):
+            # The search text, as the services write it (`_search_document`), from what is in memory.
+            parts = [example.title, example.summary, example.what_we_did, example.results]
+            parts += [example.organisation.name, example.organisation.type.name]
+            parts += [f"Domain {d.number} {d.title} {d.short_title}" for d in example_domains]
+            parts += [t.title for t in example_themes]
+            parts += [f"{i.code} {i.text}" for i in example_items]
+            example.search_document = "\n".join(p for p in parts if p)
+        Example.objects.bulk_update(examples, ["search_document"], batch_size=BATCH)
 
 
 # The generators, run in this order; each commits its own work (in one transaction, or in batches when big). Features not built yet add theirs here as they
@@ -1329,6 +1492,7 @@ def assessor_decisions(ds: Dataset) -> None:
 # - assessor_judgements: an assessor's judgement per domain for each submitted self-assessment;
 # - decisions: an authorisation decision per CCG and cycle, some with conditions, a few conditions discharged;
 # - good_practice: examples drawn from the strongest domains, some published to the library.
+# - development_plans: a plan per CCG after each decision, with actions against the weakest domains;
 GENERATORS: list[Callable[[Dataset], None]] = [
     organisations,
     people,
@@ -1339,6 +1503,7 @@ GENERATORS: list[Callable[[Dataset], None]] = [
     surveys,
     assessor_decisions,
     development_plans,
+    good_practice,
 ]
 
 

@@ -191,3 +191,34 @@ SURVEY_COMMENTS = [
     "We would welcome earlier involvement in commissioning decisions.",
     "Strong on plans; delivery is slower than we hoped.",
 ]
+
+# Good practice examples: what was done (a title start), how, and what came of it.
+GOOD_PRACTICE_WORK = [
+    "A joint commissioning board with the council",
+    "Clinical leads in every locality",
+    "A patient panel that shapes each contract",
+    "Shared outcome measures with the HWB",
+    "A single plan for frail older people",
+    "Practice visits by the governing body",
+    "An open book approach with our main provider",
+    "Monthly quality walk-rounds",
+    "A joint needs assessment refresh",
+    "Budget holding by member practices",
+    "Community voices in the procurement panel",
+    "A shared integration fund",
+]
+GOOD_PRACTICE_HOW = [
+    "We set up a standing group with the local authority and met every month, with papers in public.",
+    "Each member practice nominated a clinician; together they review referral data every quarter.",
+    "Healthwatch recruited thirty residents who review service specifications before they go out.",
+    "The CCG and the board agreed six measures, published together on a single dashboard.",
+    "We pooled the budgets for intermediate care and wrote one specification with the council.",
+]
+GOOD_PRACTICE_RESULTS = [
+    "Emergency admissions for the group fell by a tenth in the first year.",
+    "Practices now see their own referral patterns and discuss them at locality meetings.",
+    "Two specifications were changed after residents' comments, and the panel's report is public.",
+    "The HWB's annual report used the shared measures for the first time.",
+    "Delayed discharges halved over eighteen months.",
+]
+GOOD_PRACTICE_NOTE = "Please say what difference it made, with figures where you have them."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assure.assessments.models import Assessment
 from assure.evidence.models import Evidence
+from assure.goodpractice.models import Example
 from assure.organisations.models import Organisation
 from assure.partnerships.models import PartnershipReview
 from assure.surveys import services as survey_services
@@ -24,15 +25,18 @@ def targets() -> dict:
     if ccg is None:
         raise NoNationalDataset("There is no national dataset: run `manage.py seed_national` first.")
     draft = Assessment.objects.select_related("cycle").get(organisation=ccg, cycle__name=CYCLE_NAMES[-1])
-    submitted = Assessment.objects.get(organisation=ccg, cycle__name=CYCLE_NAMES[-2])
+    submitted = Assessment.objects.select_related("cycle").get(organisation=ccg, cycle__name=CYCLE_NAMES[-2])
     responses = draft.responses.select_related("item").order_by("item__domain__number", "item__position")
     evidence = Evidence.objects.filter(organisation=ccg).exclude(file="").order_by("title").first()
     review = PartnershipReview.objects.filter(ccg=ccg, cycle=draft.cycle).order_by("hwb__code").first()
     closed = Survey.objects.get(organisation=ccg, cycle=submitted.cycle)
     open_survey = Survey.objects.get(organisation=ccg, cycle=draft.cycle)
+    published = Example.objects.published().exclude(organisation=ccg).order_by("pk").first()
+    own = Example.objects.filter(organisation=ccg, status=Example.Status.DRAFT).order_by("pk").first()
     return {
         "ccg": ccg.code,
         "cycle": str(draft.cycle.public_id),
+        "previous_cycle": str(submitted.cycle.public_id),
         "draft": str(draft.public_id),
         "submitted": str(submitted.public_id),
         "items": [r.item.code for r in responses],
@@ -42,6 +46,8 @@ def targets() -> dict:
         "survey": str(closed.public_id),
         "open_survey": str(open_survey.public_id),
         "statements": open_survey.statement_codes,
+        "example": str(published.public_id) if published else None,  # published, of another organisation
+        "own_example": str(own.public_id) if own else None,  # the demo CCG's draft
     }
 
 

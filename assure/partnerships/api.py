@@ -18,9 +18,11 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from assure.assessments.api import CycleRef, InvalidOut, Message, OrganisationRef
 from assure.core import permissions
+from assure.core.pagination import ApiPagination, Rows
 
 from . import queries, services
 from .models import SIDE_NAMES, AgreedItem, PartnershipReview, SideRating
@@ -180,15 +182,17 @@ def _invalid(errors: dict[str, str]) -> dict:
 
 
 @router.get("", response=list[ReviewOut], summary="The partnership reviews you may see")
+@paginate(ApiPagination)
 def review_list(request):
     """The CCG's and the HWB's people see their reviews from the moment they are opened; assessors and
-    regional leads of the CCG's region, and platform admins, once agreed."""
+    regional leads of the CCG's region, and platform admins, once agreed. Paginated: `limit` (default 100, at
+    most 500) and `offset`; the answer is `{items, count}`."""
     reviews = (
         PartnershipReview.objects.visible_to(request.auth)
         .select_related("cycle", "ccg", "hwb")
-        .order_by("-cycle__starts_on", "ccg__name", "hwb__name")
+        .order_by("-cycle__starts_on", "ccg__name", "hwb__name", "pk")
     )
-    return [_summary(r) for r in reviews]
+    return Rows(reviews, _summary)
 
 
 @router.get("/{uuid:id}", response={200: ReviewDetailOut, 404: Message}, summary="A review with its items")

@@ -13,8 +13,10 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from assure.core import permissions
+from assure.core.pagination import ApiPagination, Rows
 
 from . import importer, services
 from .constants import ANSWER_CODES, GROUP_CODES, GROUP_LABELS
@@ -137,13 +139,15 @@ def _forbidden():
 
 
 @router.get("", response=list[SurveyOut], summary="The surveys you may run or read")
+@paginate(ApiPagination)
 def survey_list(request):
+    """Paginated: `limit` (default 100, at most 500) and `offset`; the answer is `{items, count}`."""
     surveys = (
         Survey.objects.visible_to(request.auth)
         .select_related("cycle", "organisation")
-        .order_by("-cycle__starts_on", "organisation__name")
+        .order_by("-cycle__starts_on", "organisation__name", "pk")
     )
-    return [_summary(s) for s in surveys]
+    return Rows(surveys, _summary)
 
 
 @router.get("/{uuid:id}", response={200: SurveyOut, 404: Message}, summary="One survey")

@@ -24,7 +24,7 @@ def test_the_printed_token_works_with_the_api(client, demo):
 
     assert token.startswith("asr_")
     assert response.status_code == 200
-    assert [c["name"] for c in response.json()] == [demo.cycle.name]
+    assert [c["name"] for c in response.json()["items"]] == [demo.cycle.name]
 
 
 def test_only_the_hash_is_stored(demo):

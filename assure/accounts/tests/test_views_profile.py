@@ -60,7 +60,7 @@ def test_the_new_token_works_with_the_api(ccg_lead_client, client, demo):
 
     response = client.get("/api/v1/cycles", headers={"Authorization": f"Bearer {token}"})
 
-    assert [c["name"] for c in response.json()] == [demo.cycle.name]
+    assert [c["name"] for c in response.json()["items"]] == [demo.cycle.name]
 
 
 def test_a_token_needs_a_name(ccg_lead_client, demo):

@@ -1,9 +1,11 @@
 """Template helpers for NHS.UK frontend markup."""
 
+from functools import lru_cache
+
 from django import template
 from django.forms import CheckboxInput, FileInput, PasswordInput, Select, Textarea
 from django.template.loader import render_to_string
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -36,34 +38,33 @@ def nhsuk_widget(field):
     return field.as_widget(attrs=attrs)
 
 
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    return str(escape(text))
+
+
 @register.simple_tag
 def nhsuk_checkboxes(field, disabled=False):
     """The NHS.UK checkbox items of a multiple-choice field, written out in one go.
 
     Equivalent to looping over the field's options in a template, but a page that has many of them (a domain
-    page ticks the whole evidence library against every item) renders several times faster.
+    page ticks the whole evidence library against every item) renders several times faster. Every value and label
+    is escaped (once per distinct text: the same evidence titles come back for every item of a page).
     """
     selected = {str(v) for v in (field.value() or [])}
-    base = field.auto_id
-    return format_html_join(
-        "\n",
-        '<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="{}_{}" name="{}" '
-        'type="checkbox" value="{}"{}{}><label class="nhsuk-label nhsuk-checkboxes__label" for="{}_{}">{}</label></div>',
-        (
-            (
-                base,
-                index,
-                field.html_name,
-                value,
-                mark_safe(" checked") if str(value) in selected else "",
-                mark_safe(" disabled") if disabled else "",
-                base,
-                index,
-                label,
-            )
-            for index, (value, label) in enumerate(field.field.choices)
-        ),
-    )
+    base = _escaped(field.auto_id)
+    name = _escaped(field.html_name)
+    off = " disabled" if disabled else ""
+    parts = []
+    for index, (value, label) in enumerate(field.field.choices):
+        value = str(value)
+        checked = " checked" if value in selected else ""
+        parts.append(
+            f'<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="{base}_{index}" '
+            f'name="{name}" type="checkbox" value="{_escaped(value)}"{checked}{off}><label class="nhsuk-label '
+            f'nhsuk-checkboxes__label" for="{base}_{index}">{_escaped(str(label))}</label></div>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 (every piece above is escaped)
 
 
 @register.filter

@@ -16,7 +16,7 @@ LONDON_CYCLES = sorted([CYCLE_NAME, PREVIOUS_CYCLE_NAME, ANNUAL_CYCLE_NAME])
 
 def names(response) -> list[str]:
     assert response.status_code == 200, response.content
-    return [cycle["name"] for cycle in response.json()]
+    return [cycle["name"] for cycle in response.json()["items"]]
 
 
 @pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_ccg_lead_sees_the_cycle_their_ccg_is_in(
         response = api_get(URL, token)
 
     assert names(response) == [CYCLE_NAME]
-    (cycle,) = response.json()
+    (cycle,) = response.json()["items"]
     assert cycle == {
         "id": str(demo.cycle.public_id),
         "name": CYCLE_NAME,

@@ -182,7 +182,7 @@ def test_assessor_lists_after_submission_but_may_not_add_403(assessment, api_for
 
     listed = client.get(evidence_url(assessment))
     assert listed.status_code == 200
-    assert {e["title"] for e in listed.json()} == set(
+    assert {e["title"] for e in listed.json()["items"]} == set(
         Evidence.objects.filter(organisation=demo.ccg).values_list("title", flat=True)
     )
     before = Evidence.objects.count()
@@ -202,7 +202,7 @@ def test_list_the_ccgs_library(assessment, api_for, demo):
     response = client.get(evidence_url(assessment))
 
     assert response.status_code == 200
-    rows = response.json()
+    rows = response.json()["items"]
     titles = [r["title"] for r in rows]
     assert set(titles) == set(Evidence.objects.filter(organisation=demo.ccg).values_list("title", flat=True))
     row = next(r for r in rows if r["id"] == created["id"])
@@ -244,4 +244,4 @@ def test_list_queries_stay_flat(assessment, api_for, demo, django_assert_max_num
         evidence.items.set(items)
         evidence.domains.set(domains)
     with django_assert_max_num_queries(before):
-        assert len(client.get(evidence_url(assessment)).json()) >= 10
+        assert len(client.get(evidence_url(assessment)).json()["items"]) >= 10

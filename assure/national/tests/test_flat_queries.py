@@ -45,6 +45,7 @@ class Targets:
 
     ccg: str  # the demo CCG's code
     cycle: str  # the open national cycle
+    previous_cycle: str  # the one before (the demo CCG submitted in it)
     draft: str  # the demo CCG's self-assessment in the open cycle (a draft)
     submitted: str  # the demo CCG's self-assessment in the previous cycle (submitted)
     item: str  # an item code
@@ -55,6 +56,8 @@ class Targets:
     open_survey: str  # the demo CCG's open survey
     statements: list[str]  # the open survey's statement codes
     link: str  # a respondent link to the open survey
+    example: str  # a published good practice example of another organisation
+    own_example: str  # the demo CCG's draft example
 
     @classmethod
     def find(cls, link: str = "") -> Targets:
@@ -63,6 +66,7 @@ class Targets:
         return cls(
             ccg=found["ccg"],
             cycle=found["cycle"],
+            previous_cycle=found["previous_cycle"],
             draft=found["draft"],
             submitted=found["submitted"],
             item=item,
@@ -73,6 +77,8 @@ class Targets:
             open_survey=found["open_survey"],
             statements=found["statements"],
             link=link,
+            example=found["example"],
+            own_example=found["own_example"],
         )
 
 
@@ -217,6 +223,43 @@ PAGES = [
     Page("API survey", LEAD, lambda t: f"/api/v1/surveys/{t.open_survey}", api=True),
     Page("API survey rates", LEAD, lambda t: f"/api/v1/surveys/{t.open_survey}/rates", api=True),
     Page("API survey results", LEAD, lambda t: f"/api/v1/surveys/{t.survey}/results", api=True),
+    Page("accessibility", None, lambda t: "/accessibility/"),
+    Page("sign in", None, lambda t: "/accounts/login/"),
+    Page("password reset", None, lambda t: "/accounts/password-reset/"),
+    Page("task list export", LEAD, lambda t: f"/assessments/{t.draft}/domains.csv"),
+    Page("submission export", ASSESSOR, lambda t: f"/assessments/{t.submitted}/submissions/1/export.xlsx"),
+    Page("who changed what export", LEAD, lambda t: f"/assessments/{t.draft}/audit.csv"),
+    Page("evidence library export", LEAD, lambda t: f"/evidence/library/{t.ccg}/export.xlsx"),
+    Page("evidence coverage export", LEAD, lambda t: f"/evidence/library/{t.ccg}/coverage/export.csv"),
+    Page("cycle CCGs export", REGION, lambda t: f"/cycles/{t.cycle}/ccgs.xlsx"),
+    Page("regional dashboard", REGION, lambda t: f"/reports/dashboard/?cycle={t.cycle}"),
+    # The previous cycle: in the small country the assessor's region has only the demo CCG, whose self-assessment
+    # in the open cycle is a draft, and a dashboard with nothing submitted rightly skips the submissions' query.
+    Page(
+        "regional dashboard (assessor)", ASSESSOR, lambda t: f"/reports/dashboard/?cycle={t.previous_cycle}"
+    ),
+    Page("regional dashboard export", REGION, lambda t: f"/reports/dashboard/export.csv?cycle={t.cycle}"),
+    Page("cycle workbook", REGION, lambda t: f"/reports/cycles/{t.cycle}/workbook.xlsx"),
+    Page("CCG report", LEAD, lambda t: f"/reports/assessments/{t.draft}/"),
+    Page("CCG report (assessor)", ASSESSOR, lambda t: f"/reports/assessments/{t.submitted}/"),
+    Page("CCG report PDF", LEAD, lambda t: f"/reports/assessments/{t.draft}/report.pdf"),
+    Page("survey import", LEAD, lambda t: f"/surveys/{t.open_survey}/import/"),
+    Page("survey import template", LEAD, lambda t: f"/surveys/{t.open_survey}/import/template.csv"),
+    Page("good practice library", None, lambda t: "/good-practice/"),
+    Page("good practice search", None, lambda t: "/good-practice/?q=approached&domain=2"),  # in every summary
+    Page("good practice export", None, lambda t: "/good-practice/export.xlsx"),
+    Page("good practice example", None, lambda t: f"/good-practice/{t.example}/"),
+    Page("good practice, yours", LEAD, lambda t: "/good-practice/yours/"),
+    Page("good practice, new", LEAD, lambda t: "/good-practice/new/"),
+    Page("good practice, edit", LEAD, lambda t: f"/good-practice/{t.own_example}/edit/"),
+    Page("good practice to moderate", REGION, lambda t: "/good-practice/moderation/"),
+    Page("API dashboard", REGION, lambda t: f"/api/v1/dashboard?cycle={t.cycle}", api=True),
+    Page("API report PDF", LEAD, lambda t: f"/api/v1/assessments/{t.draft}/report.pdf", api=True),
+    Page("API assessment workbook", LEAD, lambda t: f"/api/v1/assessments/{t.draft}/export.xlsx", api=True),
+    Page("API good practice", None, lambda t: "/api/v1/good-practice?q=joint", api=True),
+    Page("API good practice example", None, lambda t: f"/api/v1/good-practice/{t.example}", api=True),
+    Page("API good practice, yours", LEAD, lambda t: "/api/v1/good-practice/mine", api=True),
+    Page("API OpenAPI document", None, lambda t: "/api/v1/openapi.json", api=True),
 ]
 
 

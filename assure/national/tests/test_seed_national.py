@@ -20,6 +20,7 @@ from assure.core.demo import DEMO_PASSWORD
 from assure.cycles.models import Cycle
 from assure.evidence.models import Evidence
 from assure.frameworks.models import Item
+from assure.goodpractice.models import Example
 from assure.national.dataset import CYCLE_NAMES, EMAIL_DOMAIN, PREFIX
 from assure.organisations.models import Membership, Organisation, Relation, Role
 from assure.partnerships import services as partnership_services
@@ -103,6 +104,11 @@ def everything() -> dict[str, object]:
                 "public_id", "email", "group", "invited_at", "responded_at", "reminders"
             )
         ),
+        "good practice": sorted(
+            Example.objects.filter(organisation__code__startswith=PREFIX).values_list(
+                "public_id", "organisation__code", "title", "status", "published_at", "search_document"
+            )
+        ),
         # Links, their hashes and the responses' keys and ids are fresh secrets every run; what was answered is not.
         "responses": sorted(
             (group, sorted(answers.items()), sorted(comments.items()))
@@ -132,6 +138,9 @@ def demo_data() -> dict[str, object]:
         ).count(),
         "evidence": Evidence.objects.filter(organisation__in=outside).count(),
         "audit": AuditEvent.objects.filter(organisation__in=outside).count(),
+        "good practice": sorted(
+            Example.objects.filter(organisation__in=outside).values_list("public_id", "status")
+        ),
     }
 
 
@@ -373,3 +382,29 @@ def test_a_respondent_link_made_for_the_generated_survey_works(client):
 
     assert response.status_code == 302
     assert survey.responses.count() == before + 1
+
+
+def test_the_good_practice_library_has_examples_in_every_state_across_the_domains(client, client_for):
+    seed()
+    examples = Example.objects.filter(organisation__code__startswith=PREFIX)
+    assert examples.count() >= 12
+    assert set(examples.values_list("status", flat=True)) == set(Example.Status.values)
+    published = examples.filter(status=Example.Status.PUBLISHED)
+    assert published.count() >= examples.count() / 2
+    assert all(e.moderated_by and e.published_at for e in published)
+    for example in examples.prefetch_related("domains", "items", "themes"):
+        [domain] = example.domains.all()
+        assert example.items.all() and {i.domain_id for i in example.items.all()} == {domain.pk}
+        assert {t.domain_id for t in example.themes.all()} == {domain.pk}
+    # The demo CCG lead has a draft and one sent back for changes.
+    mine = examples.filter(organisation__code=f"{PREFIX}C001", created_by__email="ccg.lead@example.org")
+    assert sorted(mine.values_list("status", flat=True)) == ["changes_requested", "draft"]
+
+    # Published examples are found by the public library's search; the others are not shown.
+    one = published.first()
+    word = one.title.split()[1]
+    listing = client.get("/good-practice/", {"q": one.title}).content.decode()
+    assert one.title in listing and word
+    hidden = examples.exclude(status=Example.Status.PUBLISHED).first()
+    assert client.get(f"/good-practice/{hidden.public_id}/").status_code == 404
+    assert client_for("ccg.lead@example.org").get("/good-practice/yours/").status_code == 200

@@ -26,24 +26,25 @@ def test_without_a_token_the_api_answers_401(client, camden):
 
 
 def test_the_list_holds_the_reviews_the_caller_may_see(demo, api_for, camden, islington):
-    mine = api_for(demo.ccg_lead).get("/api/v1/partnerships").json()
+    mine = api_for(demo.ccg_lead).get("/api/v1/partnerships").json()["items"]
     assert [(r["ccg"]["code"], r["hwb"]["code"], r["status"]) for r in mine] == [
         ("07R", "HWB-CAM", "agreeing")
     ]
     assert set(mine[0]) >= {"id", "ccg", "hwb", "cycle", "status"}
     for who in (demo.assessor, demo.region_lead, demo.admin):
-        assert [r["id"] for r in api_for(who).get("/api/v1/partnerships").json()] == [
+        assert [r["id"] for r in api_for(who).get("/api/v1/partnerships").json()["items"]] == [
             str(islington.public_id)
         ]
     hackney = {
-        r["hwb"]["code"] for r in api_for("hackney.ccg@example.org").get("/api/v1/partnerships").json()
+        r["hwb"]["code"]
+        for r in api_for("hackney.ccg@example.org").get("/api/v1/partnerships").json()["items"]
     }
     assert hackney == {"HWB-HAC", "HWB-COL"}
 
 
 def test_the_outsider_sees_no_review_and_gets_404(outsider, api_for, camden, islington):
     api = api_for(outsider)
-    assert api.get("/api/v1/partnerships").json() == []
+    assert api.get("/api/v1/partnerships").json() == {"items": [], "count": 0}
     for review in (camden, islington):
         assert api.get(_url(review)).status_code == 404
         assert _put(api, _url(review, "items", "1.1"), {"rating": 1, "version": 0}).status_code == 404

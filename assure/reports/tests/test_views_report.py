@@ -91,3 +91,38 @@ def test_the_task_list_and_submission_link_to_the_report(ccg_lead_client, region
     )
     page = region_client.get(reverse("assessments:submission", args=[islington.public_id, 1]))
     assert url(islington) in page.content.decode()
+
+
+def test_the_chart_is_drawn_once_for_the_same_numbers_and_again_when_they_change(
+    ccg_lead_client, demo, camden, monkeypatch
+):
+    from assure.reports import render
+
+    drawn = []
+    draw = render.domain_chart_svg
+    monkeypatch.setattr(render, "domain_chart_svg", lambda *a, **k: drawn.append(1) or draw(*a, **k))
+
+    def chart(response) -> str:
+        return (
+            response.content.decode()
+            .split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1]
+            .split("</svg>", 1)[0]
+        )
+
+    first = chart(ccg_lead_client.get(url(camden)))
+    assert chart(ccg_lead_client.get(url(camden))) == first
+    assert len(drawn) == 1
+
+    response = camden.responses.select_related("item").get(item__code="3.1")
+    assessment_services.item_save(
+        response=response,
+        user=demo.ccg_lead,
+        data=assessment_services.ItemInput(
+            rating=3, not_applicable=False, reason="", narrative="Joint plan agreed", evidence=[]
+        ),
+        version=response.version,
+    )
+    changed = chart(ccg_lead_client.get(url(camden)))
+
+    assert len(drawn) == 2
+    assert changed != first

@@ -10,11 +10,11 @@ BASE = "/api/v1/surveys"
 
 
 def test_the_list_shows_the_surveys_the_caller_may_see(api_for, camden_survey, islington_survey):
-    body = api_for("region@example.org").get(BASE).json()
+    body = api_for("region@example.org").get(BASE).json()["items"]
     assert {(s["ccg"], s["status"]) for s in body} == {("07R", "open"), ("08H", "closed")}
     assert set(body[0]) >= {"id", "ccg", "cycle", "status", "opens_at", "closes_at", "min_group_size"}
-    assert [s["ccg"] for s in api_for("ccg.lead@example.org").get(BASE).json()] == ["07R"]
-    assert api_for("hwb.lead@example.org").get(BASE).json() == []
+    assert [s["ccg"] for s in api_for("ccg.lead@example.org").get(BASE).json()["items"]] == ["07R"]
+    assert api_for("hwb.lead@example.org").get(BASE).json() == {"items": [], "count": 0}
 
 
 def test_without_a_token_the_api_answers_401(client, camden_survey):

@@ -85,7 +85,7 @@ def respond(request, token):
     if refusal is not None:
         return refusal
     survey = stakeholder.survey
-    existing = services.response_for(survey=survey, token=token)
+    existing = None
     if request.method == "POST":
         form = ResponseForm(request.POST, survey=survey)
         if form.is_valid():
@@ -101,8 +101,10 @@ def respond(request, token):
                     form.add_error(name if name in form.fields else None, message)
             else:
                 return redirect("surveys:respond_done", token)
+        existing = services.response_for(survey=survey, token=token)  # only when the page is shown again
     else:
         services.link_opened(stakeholder=stakeholder)
+        existing = services.response_for(survey=survey, token=token)
         initial = {}
         if existing is not None:
             initial = {
