@@ -30,6 +30,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("BENCH_START_SECONDS", "300")
 
 
 from bench import run  # noqa: E402
