@@ -51,7 +51,7 @@ class InvalidOut(Schema):
     errors: dict[str, str] = Field(default_factory=dict)
 
 
-class ConflictOut(Schema):
+class DecisionConflictOut(Schema):
     detail: str
     code: Literal["stale", "decided", "state"]
     current_version: int | None = None
@@ -177,7 +177,7 @@ def _judgement(j: Judgement) -> dict:
 
 @router.put(
     "/{uuid:id}/judgements/{domain}",
-    response={200: JudgementOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
+    response={200: JudgementOut, 403: Message, 404: Message, 409: DecisionConflictOut, 422: InvalidOut},
     summary="Record your judgement of one domain",
 )
 def judgement_put(request, id: UUID, domain: str, payload: JudgementIn):
@@ -287,7 +287,7 @@ def _condition(c: Condition, ccg_code: str, cycle: str) -> dict:
 
 @router.post(
     "/{uuid:id}/decision",
-    response={201: DecisionOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
+    response={201: DecisionOut, 403: Message, 404: Message, 409: DecisionConflictOut, 422: InvalidOut},
     summary="Record the panel's decision",
 )
 def decision_post(request, id: UUID, payload: DecisionIn):
@@ -395,7 +395,13 @@ def _run(action, condition: Condition, **kwargs):
     return Status(200, _moved(updated))
 
 
-CONDITION_RESPONSES = {200: ConditionOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut}
+CONDITION_RESPONSES = {
+    200: ConditionOut,
+    403: Message,
+    404: Message,
+    409: DecisionConflictOut,
+    422: InvalidOut,
+}
 
 
 @conditions_router.post("/{uuid:id}/response", response=CONDITION_RESPONSES, summary="Respond with evidence")
