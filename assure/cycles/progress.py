@@ -4,8 +4,7 @@ A step is *done* for a CCG when:
 - self-assessment: its self-assessment is submitted (a reopened one is due again);
 - partnership review: its review with every partner HWB is agreed (a CCG with no partner HWB has none to do);
 - 360° survey: its survey has closed;
-- assessor review: as the function registered in `STEP_DONE` for it says. The decisions app replaces it; until
-  then no assessor review counts as done.
+- assessor review: the panel has recorded its decision on the CCG's self-assessment for the cycle.
 
 Each check answers for all the CCGs asked about in a fixed number of queries. Callers pass CCGs the reader may
 see; nothing here checks scope.
@@ -63,8 +62,14 @@ def survey_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     )
 
 
-def assessor_review_not_tracked(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
-    return set()
+def assessor_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
+    from assure.decisions.models import Decision
+
+    return set(
+        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids).values_list(
+            "assessment__organisation_id", flat=True
+        )
+    )
 
 
 # step -> function(cycle, CCG ids) -> the ids of those CCGs for which the step is done.
@@ -72,7 +77,7 @@ STEP_DONE: dict[str, Callable[[Cycle, list[int]], set[int]]] = {
     CycleStep.Step.SELF_ASSESSMENT: self_assessment_done,
     CycleStep.Step.PARTNERSHIP_REVIEW: partnership_review_done,
     CycleStep.Step.SURVEY: survey_done,
-    CycleStep.Step.ASSESSOR_REVIEW: assessor_review_not_tracked,
+    CycleStep.Step.ASSESSOR_REVIEW: assessor_review_done,
 }
 
 

@@ -186,7 +186,7 @@ def test_a_failing_receiver_leaves_nothing_written(demo):
 
 @pytest.fixture
 def reminder_cycle(demo):
-    """A cycle for a new CCG whose lead, HWB lead and region's assessor get reminders; deadlines 30 days on."""
+    """A cycle for a new CCG whose lead, HWB lead and region's two assessors get reminders; deadlines 30 days on."""
     ccg, lead = ccg_with_lead(demo.region)
     hwb = HWBFactory(code="HWB-RIV", name="Riverside Health and Wellbeing Board", region=demo.region)
     RelationFactory(kind="hwb_partner", subject=ccg, object=hwb)
@@ -222,15 +222,16 @@ def test_reminders_go_to_the_responsible_leads_once(demo, reminder_cycle, django
     again = _run(deadline - datetime.timedelta(days=13), django_capture_on_commit_callbacks, cycle)
 
     assert too_early == 0
-    # CCG lead: self-assessment, survey, partnership review; HWB lead: partnership review; the assessor: review.
-    assert first == 5
+    # CCG lead: self-assessment, survey, partnership review; HWB lead: partnership review; each of the region's two
+    # assessors: review.
+    assert first == 6
     assert again == 0
     ours = [m for m in mail.outbox if ccg.name in m.body]
     sent = {(m.to[0].split("<")[1].rstrip(">"), m.subject) for m in ours}
     assert (lead.email, f"Reminder: self-assessment for {ccg.name} is due in 14 days") in sent
     assert (hwb_lead.email, f"Reminder: partnership review for {ccg.name} is due in 14 days") in sent
     assert (demo.assessor.email, f"Reminder: assessor review for {cycle.name} is due in 14 days") in sent
-    assert len(ours) == 5
+    assert len(ours) == 6
     assessor_mail = next(m for m in ours if demo.assessor.email in m.to[0])
     assert ccg.name in assessor_mail.body
     assert set(DeadlineReminder.objects.filter(step__cycle=cycle).values_list("status", flat=True)) == {
@@ -244,7 +245,7 @@ def test_steps_already_done_get_no_reminder(demo, reminder_cycle, django_capture
     cycle, ccg, _lead, _hwb_lead, deadline = reminder_cycle
     Assessment.objects.create(cycle=cycle, organisation=ccg, status=Assessment.Status.SUBMITTED)
 
-    assert _run(deadline - datetime.timedelta(days=7), django_capture_on_commit_callbacks, cycle) == 4
+    assert _run(deadline - datetime.timedelta(days=7), django_capture_on_commit_callbacks, cycle) == 5
     assert not DeadlineReminder.objects.filter(step__step="self_assessment", step__cycle=cycle).exists()
 
 
@@ -271,7 +272,7 @@ def test_the_cycle_s_own_reminder_days_win_and_nothing_goes_out_after_the_deadli
     Cycle.objects.filter(pk=cycle.pk).update(reminder_days="3")
 
     assert _run(deadline - datetime.timedelta(days=14), django_capture_on_commit_callbacks, cycle) == 0
-    assert _run(deadline - datetime.timedelta(days=2), django_capture_on_commit_callbacks, cycle) == 5
+    assert _run(deadline - datetime.timedelta(days=2), django_capture_on_commit_callbacks, cycle) == 6
     assert _run(deadline + datetime.timedelta(days=1), django_capture_on_commit_callbacks, cycle) == 0
 
 
@@ -299,7 +300,7 @@ def test_the_daily_command_queues_and_says_how_many(demo, reminder_cycle, capsys
     call_command("send_deadline_reminders", "--date", day)
     second = capsys.readouterr().out
 
-    assert DeadlineReminder.objects.filter(step__cycle=cycle, days_before=1).count() == 5
+    assert DeadlineReminder.objects.filter(step__cycle=cycle, days_before=1).count() == 6
     queued = int(first.split()[0])
     assert queued >= 5 and first.endswith("0 already sent before.\n")
     assert second == f"0 reminders queued; {queued} already sent before.\n"
