@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from assure.assessments.models import Assessment, Submission
@@ -23,6 +24,8 @@ from assure.core import permissions
 from assure.cycles.models import Cycle
 from assure.frameworks.models import Domain
 from assure.organisations.models import Organisation
+from assure.surveys import anonymity
+from assure.surveys.models import Response, Stakeholder, Survey
 
 from .exports import Column
 
@@ -50,6 +53,20 @@ class Context:
     latest: dict[int, dict[str, Any]]  # assessment id -> {"number", "submitted_at", "domains"} of the latest
     previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def surveys(self) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+        if "surveys" not in self.extra:
+            self.extra["surveys"] = survey_agreement(self.user, self.cycle.pk, [c.pk for c in self.ccgs])
+        return self.extra["surveys"]
+
+    def previous_agreement(self) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+        if self.cycle.previous_id is None:
+            return {}
+        if "previous_surveys" not in self.extra:
+            self.extra["previous_surveys"] = survey_agreement(
+                self.user, self.cycle.previous_id, [c.pk for c in self.ccgs]
+            )
+        return self.extra["previous_surveys"]
 
     @property
     def level_labels(self) -> dict[str, str]:
@@ -107,6 +124,72 @@ def maturity_cells(context: Context) -> dict[tuple[int, int], Cell]:
     return cells
 
 
+AGREEMENT_BANDS = [
+    (0, "0", "Under 40% agreeing"),
+    (40, "1", "40% to 59%"),
+    (60, "2", "60% to 79%"),
+    (80, "3", "80% or more"),
+]
+
+
+def _agreement_band(percent: float) -> str:
+    band = "0"
+    for floor, code, _ in AGREEMENT_BANDS:
+        if percent >= floor:
+            band = code
+    return band
+
+
+def survey_agreement(
+    user, cycle_id: int, ccg_ids: list[int]
+) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+    """CCG id -> (its closed 360° survey in the cycle, domain number -> % of opinions that agree), with the
+    survey's anonymity rules applied (nothing when too few responded). Two queries, whatever the number of CCGs."""
+    surveys = {
+        s.pk: s
+        for s in Survey.objects.visible_to(user).filter(cycle=cycle_id, organisation__in=ccg_ids)
+        if s.is_closed
+    }
+    responses: dict[int, list[anonymity.ResponseData]] = {pk: [] for pk in surveys}
+    rows = Response.objects.filter(survey__in=list(surveys)).values_list("survey_id", "group", "answers")
+    for survey_id, group, answers in rows:
+        responses[survey_id].append(anonymity.ResponseData(group=group, answers=answers, comments={}))
+    found = {}
+    for pk, survey in surveys.items():
+        results = anonymity.results(responses[pk], survey.statement_codes, survey.min_group_size)
+        shares: dict[int, float | None] = {}
+        if results.overall is not None:
+            for domain in survey.statements:
+                share = anonymity.agree_share(
+                    results.overall.statements[s["code"]] for s in domain["statements"]
+                )
+                shares[domain["number"]] = None if share is None else round(100 * share)
+        found[survey.organisation_id] = (survey, shares)
+    return found
+
+
+def agreement_cells(context: Context) -> dict[tuple[int, int], Cell]:
+    current = context.surveys()
+    before = context.previous_agreement()
+    cells = {}
+    for ccg_id, (survey, shares) in current.items():
+        href = reverse("surveys:results", args=[survey.public_id])
+        earlier = before.get(ccg_id, (None, {}))[1]
+        for number, percent in shares.items():
+            if percent is None:
+                continue
+            previous = earlier.get(number)
+            cells[(ccg_id, number)] = Cell(
+                text=f"{percent:.0f}% agree",
+                band=_agreement_band(percent),
+                value=percent,
+                href=f"{href}#domain-{number}",
+                change=None if previous is None else int(percent - previous),
+                previous=None if previous is None else f"{previous:.0f}% agree",
+            )
+    return cells
+
+
 def _maturity_legend(context_levels: list[str]) -> list[tuple[str, str]]:
     return [(str(i), label) for i, label in enumerate(context_levels)]
 
@@ -118,6 +201,14 @@ MEASURES: dict[str, Measure] = {
         description="The maturity level each domain reaches in the CCG's latest submitted self-assessment.",
         legend=[],  # filled from the framework's levels when the dashboard is built
         cells=maturity_cells,
+    ),
+    "agreement": Measure(
+        key="agreement",
+        label="Stakeholder agreement",
+        description="The share of the CCG's 360° survey opinions that agree, per domain, once the survey has "
+        "closed and with its anonymity rules applied (no figure when too few stakeholders responded).",
+        legend=[(code, meaning) for _, code, meaning in AGREEMENT_BANDS],
+        cells=agreement_cells,
     ),
 }
 
@@ -147,7 +238,34 @@ def stage_values(context: Context) -> dict[int, str]:
 STAGES: list[Callable[[Context], dict[int, str]]] = []
 
 
-FACTS: list[Fact] = [Fact("stage", "Stage", stage_values)]
+def response_rate_values(context: Context) -> dict[int, str]:
+    """The 360° survey's response rate (responded of invited) for each CCG with a survey the reader may see."""
+    rows = (
+        Stakeholder.objects.filter(
+            survey__in=Survey.objects.visible_to(context.user).filter(
+                cycle=context.cycle, organisation__in=[c.pk for c in context.ccgs]
+            )
+        )
+        .values("survey__organisation_id")
+        .annotate(
+            invited=Count("pk", filter=Q(invited_at__isnull=False)),
+            responded=Count("pk", filter=Q(responded_at__isnull=False)),
+        )
+    )
+    rates = {}
+    for row in rows:
+        invited, responded = row["invited"], row["responded"]
+        if invited:
+            rates[row["survey__organisation_id"]] = (
+                f"{round(100 * responded / invited)}% ({responded} of {invited})"
+            )
+    return rates
+
+
+FACTS: list[Fact] = [
+    Fact("stage", "Stage", stage_values),
+    Fact("response_rate", "360° response rate", response_rate_values),
+]
 
 
 # Building ---------------------------------------------------------------------------------------------------

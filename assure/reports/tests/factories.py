@@ -49,3 +49,55 @@ def submitted_ccgs(cycle, region, count: int, *, levels: list[str] | None = None
         [Submission(assessment=a, number=1, submitted_at=now, snapshot=snapshot) for a in assessments]
     )
     return ccgs
+
+
+def closed_surveys(cycle, ccgs: list, *, respondents: int = 6, answer: str = "agree") -> None:
+    """A closed 360° survey for each CCG, with `respondents` member practices (invited and responded) all giving
+    `answer` to every statement. Written in bulk, for dashboards at scale."""
+    import datetime
+    import uuid
+
+    from assure.surveys.models import Response, Stakeholder, Survey
+    from assure.surveys.services import framework_statements
+
+    now = timezone.now()
+    statements = framework_statements(cycle.framework)
+    surveys = Survey.objects.bulk_create(
+        [
+            Survey(
+                cycle=cycle,
+                organisation=ccg,
+                opens_at=now - datetime.timedelta(days=30),
+                closes_at=now - datetime.timedelta(days=1),
+                statements=statements,
+            )
+            for ccg in ccgs
+        ]
+    )
+    codes = [s["code"] for d in statements for s in d["statements"]]
+    Stakeholder.objects.bulk_create(
+        [
+            Stakeholder(
+                survey=survey,
+                name=f"Person {n}",
+                email=f"person{n}.{survey.pk}@example.org",
+                group="member_practice",
+                invited_at=now,
+                responded_at=now,
+            )
+            for survey in surveys
+            for n in range(respondents)
+        ]
+    )
+    Response.objects.bulk_create(
+        [
+            Response(
+                survey=survey,
+                key=uuid.uuid4().hex,
+                group="member_practice",
+                answers=dict.fromkeys(codes, answer),
+            )
+            for survey in surveys
+            for _ in range(respondents)
+        ]
+    )
