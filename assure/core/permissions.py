@@ -415,3 +415,108 @@ def can_moderate_example(user, example) -> bool:
 
 def is_good_practice_moderator(user) -> bool:
     return is_platform_admin(user) or bool(moderated_region_ids(user))
+
+
+# Assessor review, decisions and conditions ---------------------------------------------------------------------
+#
+# Assessors, regional leads and platform admins review the submitted self-assessments of their region's CCGs.
+# Assessors (and platform admins) record judgements and their own item ratings and, sitting as the panel, record
+# decisions and conditions; regional leads and platform admins publish decisions. Nobody reviews or decides on a
+# CCG they belong to. Judgements and assessors' ratings are working notes: the CCG (and anyone else outside the
+# region's assessors) sees them only once the decision is published, and a person who belongs to the CCG never sees
+# them before then, whatever other role they hold. Decisions and conditions are seen by the region's assessors and
+# regional leads from the start, and by the CCG and its partner HWBs once published; published decisions are also
+# public, on a page per cycle (`Decision.objects.published()`). The CCG lead answers a condition with evidence; an
+# assessor discharges, escalates or reviews it.
+
+
+def is_conflicted(user, assessment) -> bool:
+    """Whether the person belongs to the organisation whose assessment this is."""
+    return assessment.organisation_id in scope_for(user).own_ids
+
+
+def can_review(user, assessment) -> bool:
+    """Read the review workspace: the region's assessors and regional leads, platform admins; never the CCG's own."""
+    scope = scope_for(user)
+    if assessment.first_submitted_at is None or is_conflicted(user, assessment):
+        return False
+    region_id = assessment.organisation.region_id
+    return scope.is_admin or (region_id is not None and region_id in scope.region_ids)
+
+
+def can_judge(user, assessment) -> bool:
+    """Record judgements and item ratings, and sit on the panel: assessors of the CCG's region, platform admins."""
+    scope = scope_for(user)
+    if assessment.first_submitted_at is None or is_conflicted(user, assessment):
+        return False
+    region_id = assessment.organisation.region_id
+    return scope.is_admin or (region_id is not None and scope.has_role(region_id, Role.ASSESSOR))
+
+
+def can_publish_decision(user, decision) -> bool:
+    scope = scope_for(user)
+    assessment = decision.assessment
+    if decision.is_published or is_conflicted(user, assessment):
+        return False
+    region_id = assessment.organisation.region_id
+    return scope.is_admin or (region_id is not None and scope.has_role(region_id, Role.REGIONAL_LEAD))
+
+
+def visible_judgements(user, queryset: QuerySet) -> QuerySet:
+    """Judgements and assessors' item ratings (both have an `assessment`)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    published = Q(assessment__decision__published_at__isnull=False)
+    condition = Q(pk__in=[])
+    if scope.region_ids:
+        condition |= Q(assessment__organisation__region__in=scope.region_ids) & (
+            ~Q(assessment__organisation__in=scope.own_ids) | published
+        )
+    if scope.ccg_ids:
+        condition |= published & Q(assessment__organisation__in=scope.ccg_ids)
+    return queryset.filter(condition)
+
+
+def _decision_condition(scope: Scope, prefix: str = "") -> Q:
+    published = Q(**{f"{prefix}published_at__isnull": False})
+    organisation = f"{prefix}assessment__organisation"
+    condition = Q(pk__in=[])
+    if scope.region_ids:
+        condition |= Q(**{f"{organisation}__region__in": scope.region_ids}) & (
+            ~Q(**{f"{organisation}__in": scope.own_ids}) | published
+        )
+    ccg_ids = scope.ccg_ids | scope.partner_ccg_ids
+    if ccg_ids:
+        condition |= published & Q(**{f"{organisation}__in": ccg_ids})
+    return condition
+
+
+def visible_decisions(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    return queryset.filter(_decision_condition(scope))
+
+
+def visible_conditions(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    return queryset.filter(_decision_condition(scope, "decision__"))
+
+
+def can_respond_to_condition(user, condition) -> bool:
+    """The CCG lead, while the condition is open, escalated or awaiting a decision on evidence already sent."""
+    from assure.decisions.models import Condition
+
+    return (
+        condition.status != Condition.Status.DISCHARGED
+        and condition.decision.is_published
+        and is_ccg_lead(user, condition.decision.assessment.organisation_id)
+    )
+
+
+def can_manage_condition(user, condition) -> bool:
+    """Discharge, escalate or review: the assessors of the CCG's region and platform admins."""
+    return can_judge(user, condition.decision.assessment)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DecisionsConfig(AppConfig):
+    name = "assure.decisions"
+    label = "decisions"
+    verbose_name = "Assessor review and decisions"
