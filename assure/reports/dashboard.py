@@ -22,6 +22,7 @@ from django.urls import reverse
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
 from assure.cycles.models import Cycle
+from assure.decisions.models import Condition, Decision, Judgement
 from assure.frameworks.models import Domain
 from assure.organisations.models import Organisation
 from assure.surveys import anonymity
@@ -190,6 +191,56 @@ def agreement_cells(context: Context) -> dict[tuple[int, int], Cell]:
     return cells
 
 
+# Assessors' judgements and the panel's decisions -------------------------------------------------------------
+
+JUDGEMENT_ORDER = [Judgement.Value.NOT_MET, Judgement.Value.MET_WITH_CONDITIONS, Judgement.Value.MET]
+JUDGEMENT_BANDS = {
+    Judgement.Value.NOT_MET: "0",
+    Judgement.Value.MET_WITH_CONDITIONS: "1",
+    Judgement.Value.MET: "3",
+}
+
+
+def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
+    """Each domain's assessor judgement: the most cautious when assessors differ, saying so."""
+    assessment_ccg = {a.pk: ccg_id for ccg_id, a in context.assessments.items()}
+    found: dict[tuple[int, int], set[str]] = {}
+    for assessment_id, number, value in (
+        Judgement.objects.visible_to(context.user)
+        .filter(assessment__in=list(assessment_ccg))
+        .values_list("assessment_id", "domain__number", "value")
+    ):
+        found.setdefault((assessment_ccg[assessment_id], number), set()).add(value)
+    labels = dict(Judgement.Value.choices)
+    cells = {}
+    for (ccg_id, number), values in found.items():
+        value = next(v for v in JUDGEMENT_ORDER if v in values)
+        assessment = context.assessments[ccg_id]
+        latest = context.latest.get(assessment.pk)
+        href = None
+        if latest is not None:
+            href = reverse("assessments:submission", args=[assessment.public_id, latest["number"]])
+            href = f"{href}#domain-{number}"
+        cells[(ccg_id, number)] = Cell(
+            text=labels[value] + (" (assessors differ)" if len(values) > 1 else ""),
+            band=JUDGEMENT_BANDS[value],
+            value=value,
+            href=href,
+        )
+    return cells
+
+
+def decisions(context: Context) -> dict[int, Decision]:
+    """CCG id -> the decision on its self-assessment in the cycle, if the reader may see it."""
+    if "decisions" not in context.extra:
+        assessment_ccg = {a.pk: ccg_id for ccg_id, a in context.assessments.items()}
+        context.extra["decisions"] = {
+            assessment_ccg[d.assessment_id]: d
+            for d in Decision.objects.visible_to(context.user).filter(assessment__in=list(assessment_ccg))
+        }
+    return context.extra["decisions"]
+
+
 def _maturity_legend(context_levels: list[str]) -> list[tuple[str, str]]:
     return [(str(i), label) for i, label in enumerate(context_levels)]
 
@@ -201,6 +252,18 @@ MEASURES: dict[str, Measure] = {
         description="The maturity level each domain reaches in the CCG's latest submitted self-assessment.",
         legend=[],  # filled from the framework's levels when the dashboard is built
         cells=maturity_cells,
+    ),
+    "judgement": Measure(
+        key="judgement",
+        label="Assessor judgement",
+        description="The assessors' judgement of each domain against the threshold; where assessors differ, the "
+        "most cautious judgement, marked as such.",
+        legend=[
+            ("3", "Threshold met"),
+            ("1", "Met with conditions"),
+            ("0", "Not met"),
+        ],
+        cells=judgement_cells,
     ),
     "agreement": Measure(
         key="agreement",
@@ -235,7 +298,32 @@ def stage_values(context: Context) -> dict[int, str]:
 
 
 # Each function returns {CCG id: stage} for the CCGs that have reached a later step; later entries win.
-STAGES: list[Callable[[Context], dict[int, str]]] = []
+def decision_stages(context: Context) -> dict[int, str]:
+    return {
+        ccg_id: "Decision published" if decision.is_published else "Decision recorded, not yet published"
+        for ccg_id, decision in decisions(context).items()
+    }
+
+
+STAGES: list[Callable[[Context], dict[int, str]]] = [decision_stages]
+
+
+def outcome_values(context: Context) -> dict[int, str]:
+    return {ccg_id: decision.get_outcome_display() for ccg_id, decision in decisions(context).items()}
+
+
+def open_condition_values(context: Context) -> dict[int, int]:
+    """Conditions not yet discharged, for each CCG with a decision (0 when none is open)."""
+    found = decisions(context)
+    counts = dict(
+        Condition.objects.visible_to(context.user)
+        .open()
+        .filter(decision__in=[d.pk for d in found.values()])
+        .values_list("decision_id")
+        .annotate(n=Count("pk"))
+        .values_list("decision_id", "n")
+    )
+    return {ccg_id: counts.get(decision.pk, 0) for ccg_id, decision in found.items()}
 
 
 def response_rate_values(context: Context) -> dict[int, str]:
@@ -265,6 +353,8 @@ def response_rate_values(context: Context) -> dict[int, str]:
 FACTS: list[Fact] = [
     Fact("stage", "Stage", stage_values),
     Fact("response_rate", "360° response rate", response_rate_values),
+    Fact("outcome", "Outcome", outcome_values, filterable=True),
+    Fact("open_conditions", "Open conditions", open_condition_values),
 ]
 
 
@@ -394,6 +484,41 @@ def build_dashboard(
         all_cells=all_cells,
         choices=choices,
     )
+
+
+def conditions_over_time(cycle: Cycle, ccg_ids: list[int], *, today=None) -> dict[str, Any] | None:
+    """How many of the CCGs shown were free of open conditions at each quarter end since the cycle started, as a
+    chart (SVG), its text description and its table; None while no decision has been recorded for them."""
+    from django.utils.safestring import mark_safe
+
+    from assure.decisions.queries import ccgs_free_of_conditions_over_time
+
+    from .charts import QuarterPoint, conditions_chart_svg, describe_quarters
+
+    counts = ccgs_free_of_conditions_over_time(cycle, ccg_ids=ccg_ids, until=today)
+    if not any(c.decided for c in counts):
+        return None
+    points = [
+        QuarterPoint(
+            label=f"{c.quarter_end.day} {c.quarter_end:%B %Y}",
+            free=c.free,
+            with_open_conditions=c.with_open_conditions,
+            not_authorised=c.not_authorised,
+        )
+        for c in counts
+    ]
+    description = describe_quarters(points)
+    svg = conditions_chart_svg(
+        points,
+        chart_id="chart-conditions",
+        title="CCGs free of open conditions at each quarter end",
+        description=description,
+    )
+    return {
+        "svg": mark_safe(svg),  # noqa: S308 - our own SVG, every text in it escaped by ElementTree
+        "description": description,
+        "rows": [{"point": p, "decided": c.decided} for p, c in zip(points, counts, strict=True)],
+    }
 
 
 def dashboard_columns(dashboard: Dashboard) -> list[Column]:

@@ -18,7 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
+from assure.decisions.models import Condition, Decision, Judgement
 from assure.evidence.coverage import MISSING, PRESENT, STALE, UNLINKED
 from assure.evidence.queries import coverage_for
 from assure.frameworks.models import EvidenceType
@@ -149,7 +151,36 @@ CHART_SERIES: list[Callable[[ReportSource], Series | list[Series] | None]] = [
 # Sections -------------------------------------------------------------------------------------------------
 
 
+JUDGEMENT_ORDER = ["not_met", "met_with_conditions", "met"]
+
+
+def judgements(source: ReportSource) -> dict[int, list[str]]:
+    """Domain number -> the assessors' judgements the reader may see (the CCG's people only once the decision is
+    published; the region's assessors and regional leads, and platform admins, always)."""
+    if "judgements" not in source.extra:
+        found: dict[int, list[str]] = {}
+        for number, value in (
+            Judgement.objects.visible_to(source.user)
+            .filter(assessment=source.assessment)
+            .values_list("domain__number", "value")
+        ):
+            found.setdefault(number, []).append(value)
+        source.extra["judgements"] = found
+    return source.extra["judgements"]
+
+
+def judgement_text(values: list[str]) -> str | None:
+    if not values:
+        return None
+    labels = dict(Judgement.Value.choices)
+    distinct = sorted(set(values), key=JUDGEMENT_ORDER.index)
+    if len(distinct) == 1:
+        return labels[distinct[0]]
+    return "Assessors differ: " + ", ".join(labels[v].lower() for v in distinct)
+
+
 def domains_section(source: ReportSource) -> Section:
+    judged = judgements(source)
     rows = []
     for domain in source.domains:
         result = source.results.get(domain.number)
@@ -165,13 +196,14 @@ def domains_section(source: ReportSource) -> Section:
                 "rated": result["rated"],
                 "not_applicable": result["not_applicable"],
                 "total": result["total"],
+                "judgement": judgement_text(judged.get(domain.number, [])),
             }
         )
     levels = [level.label for level in source.framework.spec.rules.levels]
     return section(
         "domains",
         "Self-assessed maturity and threshold by domain",
-        {"rows": rows, "levels": levels, "draft": source.from_draft},
+        {"rows": rows, "levels": levels, "draft": source.from_draft, "judged": bool(judged)},
     )
 
 
@@ -349,12 +381,47 @@ def survey_section(source: ReportSource) -> Section | None:
     return section("survey", "360° stakeholder survey results", data)
 
 
+def decision_section(source: ReportSource) -> Section | None:
+    """The panel's decision and its conditions, if the reader may see them: the CCG's people and partner HWBs
+    once it is published; the region's assessors and regional leads, and platform admins, from when it is
+    recorded."""
+    decision = Decision.objects.visible_to(source.user).filter(assessment=source.assessment).first()
+    if decision is None:
+        return None
+    conditions = Condition.objects.visible_to(source.user).filter(decision=decision).select_related("domain")
+    return section(
+        "decision",
+        "Decision and conditions",
+        {
+            "outcome": decision.get_outcome_display(),
+            "decided_on": decision.decided_on.isoformat(),
+            "published_on": timezone.localdate(decision.published_at).isoformat()
+            if decision.published_at
+            else None,
+            "rationale": decision.rationale,
+            "conditions": [
+                {
+                    "domain": c.domain.number,
+                    "short_title": c.domain.short_title,
+                    "text": c.text,
+                    "support_level": c.get_support_level_display(),
+                    "due": c.due.isoformat(),
+                    "status": c.get_status_display(),
+                    "overdue": c.is_overdue_on(source.today),
+                }
+                for c in conditions
+            ],
+        },
+    )
+
+
 SECTIONS: list[Callable[[ReportSource], Section | None]] = [
     domains_section,
     chart_section,
     partnership_section,
     survey_section,
     coverage_section,
+    decision_section,
 ]
 
 

@@ -101,3 +101,49 @@ def closed_surveys(cycle, ccgs: list, *, respondents: int = 6, answer: str = "ag
             for _ in range(respondents)
         ]
     )
+
+
+def decide(
+    assessment,
+    *,
+    assessor,
+    outcome: str = "authorised_with_conditions",
+    judgements: dict[int, str] | None = None,
+    conditions: list[dict] | None = None,
+    published: bool = False,
+    decided_on=None,
+):
+    """A decision on `assessment` with a judgement per domain by `assessor` and the given conditions."""
+    import datetime
+
+    from assure.decisions.models import Condition, Decision, Judgement
+    from assure.frameworks.models import Domain
+
+    decided_on = decided_on or timezone.localdate()
+    domains = {d.number: d for d in Domain.objects.filter(framework=assessment.cycle.framework_id)}
+    judgements = judgements if judgements is not None else dict.fromkeys(domains, "met")
+    for number, value in judgements.items():
+        Judgement.objects.create(
+            assessment=assessment, domain=domains[number], assessor=assessor, value=value
+        )
+    decision = Decision.objects.create(
+        assessment=assessment,
+        outcome=outcome,
+        decided_on=decided_on,
+        panel="Sam Assessor\nA Panel Member",
+        rationale="The panel weighed the evidence.",
+        recorded_by=assessor,
+        published_at=timezone.now() if published else None,
+    )
+    for spec in conditions or []:
+        spec = dict(spec)
+        number = spec.pop("domain")
+        Condition.objects.create(
+            decision=decision,
+            domain=domains[number],
+            support_level=spec.pop("support_level", "toolkit"),
+            due=spec.pop("due", decided_on + datetime.timedelta(days=90)),
+            raised_on=spec.pop("raised_on", decided_on),
+            **spec,
+        )
+    return decision

@@ -98,7 +98,9 @@ def test_the_dashboard_export_holds_the_table(demo, region_client, islington):
 
     assert response.status_code == 200
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("CCG code,CCG name,Region,Stage,360° response rate,Domain 1 ")
+    assert lines[0].startswith(
+        "CCG code,CCG name,Region,Stage,360° response rate,Outcome,Open conditions,Domain 1 "
+    )
     assert any(line.startswith("08H,NHS Islington CCG,") and "Beyond authorisation" in line for line in lines)
     camden = next(line for line in lines if line.startswith("07R,"))
     assert "Beyond" not in camden and "Basics" not in camden  # a draft is never exported to the region
