@@ -33,6 +33,8 @@ DEMO_EMAILS = {
     "ccg_staff": "ccg.staff@example.org",
     "hwb_lead": "hwb.lead@example.org",
     "ccg2_lead": "ccg2.lead@example.org",
+    "assessor2": "assessor2@example.org",
+    "ccg3_lead": "ccg3.lead@example.org",
 }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("assure.surveys.urls")),
     path("partnerships/", include("assure.partnerships.urls")),
     path("good-practice/", include("assure.goodpractice.urls")),
+    path("decisions/", include("assure.decisions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -128,6 +128,8 @@ LOGINS = [
     DemoLogin("ccg.staff@example.org", "CCG contributor, NHS Camden CCG"),
     DemoLogin("hwb.lead@example.org", "HWB lead, Camden Health and Wellbeing Board"),
     DemoLogin("ccg2.lead@example.org", "CCG lead, NHS Islington CCG"),
+    DemoLogin("assessor2@example.org", "Assessor, London (a second assessor)"),
+    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Tower Hamlets CCG"),
 ]
 
 
@@ -200,6 +202,8 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _member(_user("ccg.staff@example.org", "Chris Staff"), ccgs[0], Role.CCG_CONTRIBUTOR)
     _member(_user("hwb.lead@example.org", "Cllr Helen Board"), hwbs["HWB-CAM"], Role.HWB_LEAD)
     _member(_user("ccg2.lead@example.org", "Dr Imran Lead"), ccgs[1], Role.CCG_LEAD)
+    _member(_user("assessor2@example.org", "Priya Assessor"), region, Role.ASSESSOR)
+    _member(_user("ccg3.lead@example.org", "Dr Tariq Lead"), ccgs[3], Role.CCG_LEAD)
 
     framework = Framework.objects.latest_versions().filter(slug=FRAMEWORK_SLUG).first()
     if framework is None:
@@ -233,6 +237,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_assessments(cycle, ccgs, today)
     _demo_surveys(cycle, ccgs)
     _demo_partnerships(cycle, ccgs, hwbs, today)
+    _demo_decisions(cycle, ccgs, today)
     _demo_good_practice(framework)
     return LOGINS
 
@@ -665,3 +670,160 @@ def _demo_good_practice(framework: Framework) -> None:
                 example=example, original_name=name, content_type="text/csv", size=len(content)
             )
             attachment.file.save(name, ContentFile(content), save=True)
+
+
+def _demo_decisions(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) -> None:
+    """Assessor review and decisions at every stage:
+
+    - Newham: submitted, every domain judged met, authorised; the decision is published;
+    - Tower Hamlets: submitted, authorised with four conditions (published): two discharged, one with evidence
+      submitted and waiting for an assessor, one open;
+    - Islington: submitted and judged by two assessors, who disagree on domain 3; no decision yet.
+    """
+    from assure.assessments import services as assessment_services
+    from assure.assessments.models import ItemResponse
+    from assure.decisions import services as decision_services
+    from assure.decisions.models import Judgement
+    from assure.evidence.models import Evidence
+
+    if Judgement.objects.filter(assessment__cycle=cycle).exists():
+        return
+    assessor = User.objects.get(email="assessor@example.org")
+    second = User.objects.get(email="assessor2@example.org")
+    regional = User.objects.get(email="region@example.org")
+    domains = list(cycle.framework.domains.order_by("number"))
+    tower_hamlets, newham = ccgs[3], ccgs[4]
+    tower_lead = User.objects.get(email="ccg3.lead@example.org")
+
+    def submit(ccg: Organisation, lead: User, narrative: str, weaker: set[int]):
+        assessment = assessment_services.assessment_get_or_create(cycle=cycle, organisation=ccg)
+        now = timezone.now()
+        responses = list(assessment.responses.select_related("item__domain"))
+        for response in responses:
+            basics = response.item.tier == "basics"
+            weak = response.item.domain.number in weaker
+            response.rating = (2 if weak else 3) if basics else (1 if weak else 2)
+            response.narrative = narrative
+            response.version, response.updated_at, response.updated_by = 1, now, lead
+        ItemResponse.objects.bulk_update(
+            responses, ["rating", "narrative", "version", "updated_at", "updated_by"]
+        )
+        assessment_services.assessment_submit(assessment=assessment, user=lead)
+        return assessment
+
+    def judge(assessment, who: User, values: dict[int, str], rationale: str) -> None:
+        for domain in domains:
+            decision_services.judgement_save(
+                assessment=assessment,
+                domain=domain,
+                assessor=who,
+                value=values.get(domain.number, Judgement.Value.MET),
+                rationale=rationale,
+                version=0,
+            )
+
+    # Newham: authorised and published.
+    newham_assessment = submit(
+        newham, regional, "Agreed by the governing body; evidence in the library.", set()
+    )
+    judge(newham_assessment, assessor, {}, "The evidence shows the basics in place and owned by the board.")
+    decision = decision_services.decision_record(
+        assessment=newham_assessment,
+        user=assessor,
+        data=decision_services.DecisionInput(
+            outcome="authorised",
+            decided_on=today - datetime.timedelta(days=12),
+            panel="Sam Assessor (chair)\nPriya Assessor\nDr Ruth Clinical, clinical adviser",
+            rationale="Every domain meets the threshold; the CCG is authorised without conditions.",
+        ),
+    )
+    decision_services.decision_publish(decision=decision, user=regional)
+
+    # Tower Hamlets: authorised with conditions, at every condition status.
+    tower = submit(tower_hamlets, tower_lead, "In place; the HWB has seen it.", {2, 5})
+    judge(
+        tower,
+        assessor,
+        {2: Judgement.Value.MET_WITH_CONDITIONS, 5: Judgement.Value.MET_WITH_CONDITIONS},
+        "Most of the basics are in place; gaps noted where the evidence is thin.",
+    )
+    decided_on = today - datetime.timedelta(days=25)
+    conditions = [
+        ("2", "Publish a clinical engagement plan agreed with member practices.", "toolkit", 35),
+        ("2", "Show how clinical leaders are chosen and supported.", "support", 50),
+        ("5", "Agree the commissioning support contract and its service levels.", "sign_off", 60),
+        ("5", "Put in place a risk-sharing agreement with the local authority.", "support", 90),
+    ]
+    decision = decision_services.decision_record(
+        assessment=tower,
+        user=assessor,
+        data=decision_services.DecisionInput(
+            outcome="authorised_with_conditions",
+            decided_on=decided_on,
+            panel="Sam Assessor (chair)\nRita Regional\nCllr Ann Lay, lay member",
+            rationale="Authorised: the conditions on domains 2 and 5 must be met within the year.",
+            conditions=[
+                decision_services.ConditionInput(
+                    domain=d, text=t, support_level=level, due=decided_on + datetime.timedelta(days=days)
+                )
+                for d, t, level, days in conditions
+            ],
+        ),
+    )
+    decision_services.decision_publish(decision=decision, user=regional)
+    types = {t.code: t for t in cycle.framework.evidence_types.all()}
+    library = []
+    for title, days_ago in [
+        ("Tower Hamlets clinical engagement plan", 20),
+        ("Tower Hamlets clinical leadership programme", 15),
+        ("Commissioning support service level agreement", 8),
+    ]:
+        library.append(
+            Evidence.objects.create(
+                organisation=tower_hamlets,
+                title=title,
+                evidence_type=next(iter(types.values())),
+                document_date=today - datetime.timedelta(days=days_ago),
+                owner="Director of commissioning",
+                url="https://www.example.org/tower-hamlets/" + title.lower().replace(" ", "-"),
+                added_by=tower_lead,
+            )
+        )
+    rows = list(decision.conditions.order_by("pk"))
+    for index, condition in enumerate(rows[:3]):
+        condition = decision_services.condition_respond(
+            condition=condition,
+            user=tower_lead,
+            text="Done: the document is in our library and was agreed by the governing body.",
+            evidence=[library[index]],
+            version=condition.version,
+            today=today - datetime.timedelta(days=18 - 5 * index),
+        )
+        if index < 2:
+            decision_services.condition_discharge(
+                condition=condition,
+                user=assessor,
+                note="The evidence meets the condition.",
+                version=condition.version,
+                today=today - datetime.timedelta(days=10 - 5 * index),
+            )
+
+    # Islington: two assessors, disagreeing on domain 3; no decision yet.
+    islington = ccgs[1].assessments.get(cycle=cycle)
+    judge(islington, assessor, {}, "The submission and the agreed partnership review support the threshold.")
+    judge(
+        islington,
+        second,
+        {3: Judgement.Value.MET_WITH_CONDITIONS},
+        "Met, but the stakeholder survey shows providers are not yet engaged in planning.",
+    )
+    item = cycle.framework.items.filter(domain__number=3).order_by("position").first()
+    if item is not None:
+        decision_services.assessor_rating_save(
+            assessment=islington,
+            item=item,
+            assessor=second,
+            rating=1,
+            note="The CCG rates this 3; the survey and the HWB see it as emerging.",
+            version=0,
+        )

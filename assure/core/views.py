@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from assure.core import permissions
 from assure.cycles.models import Cycle
+from assure.decisions.models import Decision
 from assure.frameworks.models import Framework
 from assure.organisations.models import Membership
 
@@ -20,7 +21,12 @@ def login_required_get(view):
 def home(request):
     if not request.user.is_authenticated:
         frameworks = Framework.objects.latest_versions()
-        return render(request, "core/welcome.html", {"frameworks": frameworks})
+        published_cycles = Cycle.objects.filter(
+            pk__in=Decision.objects.published().values("assessment__cycle")
+        ).order_by("-starts_on", "name")
+        return render(
+            request, "core/welcome.html", {"frameworks": frameworks, "published_cycles": published_cycles}
+        )
     memberships = list(
         Membership.objects.filter(user=request.user).select_related(
             "organisation__type", "organisation__region"

@@ -257,7 +257,7 @@ class Condition(PublicModel):
 
     def as_audit(self) -> dict:
         return {
-            "domain": self.domain.code,
+            "domain": self.domain.number,
             "text": self.text,
             "support_level": self.support_level,
             "due": self.due.isoformat(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -89,3 +90,156 @@ def ccgs_free_of_conditions_over_time(
         conditions.values_list("decision__assessment__organisation_id", "raised_on", "discharged_on"),
         quarter_ends(cycle.starts_on, until),
     )
+
+
+# The assessor's queue --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    cycle: Any
+    ccg: Any
+    assessment_id: str | None  # public id, once the self-assessment has been submitted
+    submitted: bool
+    reopened: bool
+    reviews_agreed: int
+    reviews_total: int
+    survey_status: str  # "none", "scheduled", "open", "closed"
+    survey_responses: int
+    domains_judged: int
+    assessors: int
+    domain_count: int
+    outcome: str | None
+    outcome_label: str
+    published: bool
+    conflicted: bool  # the reader belongs to this CCG: they may not review it
+
+    @property
+    def reviewed(self) -> bool:
+        return self.domain_count > 0 and self.domains_judged >= self.domain_count
+
+    @property
+    def stage(self) -> str:
+        if self.outcome and self.published:
+            return "Decision published"
+        if self.outcome:
+            return "Decided"
+        if self.reviewed:
+            return "Reviewed"
+        if self.domains_judged:
+            return "Review under way"
+        if self.submitted:
+            return "Ready for review"
+        return "Self-assessment not submitted"
+
+
+def queue_cycles(user):
+    """The cycles whose CCGs the person reviews: every cycle for platform admins, else those with CCGs of the
+    regions where they are an assessor or regional lead."""
+    from assure.core import permissions
+    from assure.cycles.models import Cycle
+
+    scope = permissions.scope_for(user)
+    cycles = Cycle.objects.visible_to(user)
+    if not scope.is_admin:
+        if not scope.region_ids:
+            return cycles.none()
+        cycles = cycles.filter(
+            pk__in=Cycle.ccgs.through.objects.filter(organisation__region__in=scope.region_ids).values(
+                "cycle"
+            )
+        )
+    return cycles.select_related("framework").order_by("-starts_on", "name")
+
+
+def queue(user, *, cycle=None) -> list[QueueRow]:
+    """Every CCG of the person's cycles (or one cycle) with where it stands. Seven queries whatever the size."""
+    from django.db.models import Count, Q
+
+    from assure.assessments.models import Assessment
+    from assure.core import permissions
+    from assure.cycles.models import Cycle
+    from assure.frameworks.models import Domain
+    from assure.partnerships.models import PartnershipReview
+    from assure.surveys.models import Survey
+
+    scope = permissions.scope_for(user)
+    cycles = queue_cycles(user)
+    if cycle is not None:
+        cycles = cycles.filter(pk=cycle.pk)
+    cycles = {c.pk: c for c in cycles}
+    if not cycles:
+        return []
+    pairs = Cycle.ccgs.through.objects.filter(cycle__in=cycles).select_related("organisation")
+    if not scope.is_admin:
+        pairs = pairs.filter(organisation__region__in=scope.region_ids)
+    pairs = list(pairs.order_by("organisation__name"))
+    ccg_ids = {p.organisation_id for p in pairs}
+    domain_counts = dict(
+        Domain.objects.filter(framework__in={c.framework_id for c in cycles.values()})
+        .values("framework")
+        .annotate(n=Count("pk"))
+        .values_list("framework", "n")
+    )
+    assessments = {
+        (a["cycle"], a["organisation"]): a
+        for a in Assessment.objects.filter(cycle__in=cycles, organisation__in=ccg_ids)
+        .annotate(
+            judged=Count("judgements__domain", distinct=True),
+            assessor_count=Count("judgements__assessor", distinct=True),
+        )
+        .values(
+            "cycle", "organisation", "public_id", "status", "first_submitted_at", "judged", "assessor_count"
+        )
+    }
+    decisions = {
+        (d["assessment__cycle"], d["assessment__organisation"]): d
+        for d in Decision.objects.filter(
+            assessment__cycle__in=cycles, assessment__organisation__in=ccg_ids
+        ).values("assessment__cycle", "assessment__organisation", "outcome", "published_at")
+    }
+    reviews = {
+        (r["cycle"], r["ccg"]): r
+        for r in PartnershipReview.objects.filter(cycle__in=cycles, ccg__in=ccg_ids)
+        .values("cycle", "ccg")
+        .annotate(total=Count("pk"), agreed=Count("pk", filter=Q(status=PartnershipReview.Status.AGREED)))
+    }
+    now = timezone.now()
+    surveys = {}
+    for s in (
+        Survey.objects.filter(cycle__in=cycles, organisation__in=ccg_ids)
+        .annotate(n=Count("responses"))
+        .only("cycle", "organisation", "opens_at", "closes_at", "closed_at")
+    ):
+        surveys[(s.cycle_id, s.organisation_id)] = (s.status_at(now), s.n)
+    rows = []
+    outcomes = dict(Decision.Outcome.choices)
+    for pair in pairs:
+        key = (pair.cycle_id, pair.organisation_id)
+        a = assessments.get(key)
+        d = decisions.get(key)
+        r = reviews.get(key, {})
+        survey_status, responses = surveys.get(key, ("none", 0))
+        submitted = bool(a and a["first_submitted_at"])
+        rows.append(
+            QueueRow(
+                cycle=cycles[pair.cycle_id],
+                ccg=pair.organisation,
+                assessment_id=str(a["public_id"]) if submitted else None,
+                submitted=submitted,
+                reopened=bool(submitted and a["status"] == "draft"),
+                reviews_agreed=r.get("agreed", 0),
+                reviews_total=r.get("total", 0),
+                survey_status=survey_status,
+                survey_responses=responses,
+                domains_judged=a["judged"] if a else 0,
+                assessors=a["assessor_count"] if a else 0,
+                domain_count=domain_counts.get(cycles[pair.cycle_id].framework_id, 0),
+                outcome=d["outcome"] if d else None,
+                outcome_label=outcomes.get(d["outcome"], "") if d else "",
+                published=bool(d and d["published_at"]),
+                conflicted=pair.organisation_id in scope.own_ids,
+            )
+        )
+    rows.sort(key=lambda row: (-row.cycle.starts_on.toordinal(), row.cycle.name, row.ccg.name))
+    return rows

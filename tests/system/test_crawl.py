@@ -19,11 +19,21 @@ ROLES = [
     "ccg.staff@example.org",
     "hwb.lead@example.org",
     "ccg2.lead@example.org",
+    "assessor2@example.org",
 ]
 PAGES_PER_ROLE = 80
 # Who reaches the regional dashboard, and a CCG report, by following links from their home page.
-DASHBOARD_ROLES = {"admin@example.org", "region@example.org", "assessor@example.org"}
-REPORT_READERS = DASHBOARD_ROLES | {"ccg.lead@example.org", "ccg.staff@example.org", "ccg2.lead@example.org"}
+DASHBOARD_ROLES = {
+    "admin@example.org",
+    "region@example.org",
+    "assessor@example.org",
+    "assessor2@example.org",
+}
+REPORT_READERS = DASHBOARD_ROLES | {
+    "ccg.lead@example.org",
+    "ccg.staff@example.org",
+    "ccg2.lead@example.org",
+}
 # The framework's domain pages are public, long and the same for everyone: the visitor's crawl checks them.
 CHECKED_BY_THE_VISITOR = [r"^/frameworks/[^/]+/domains/"]
 # File downloads are not pages (test_good_practice.py downloads one).

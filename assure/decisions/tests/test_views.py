@@ -1,0 +1,347 @@
+"""The pages, as each role: the queue, the review workspace, the decision, conditions and the public page."""
+
+import pytest
+from django.urls import reverse
+
+from assure.accounts.tests.factories import UserFactory
+from assure.assessments.models import Assessment
+from assure.decisions.models import AssessorRating, Condition, Decision, Judgement
+from assure.organisations.models import Role
+from assure.organisations.tests.factories import MembershipFactory
+
+from .factories import judge_all
+
+
+def _assessment(demo, code):
+    return Assessment.objects.get(cycle=demo.cycle, organisation__code=code)
+
+
+@pytest.fixture
+def islington(demo):
+    return _assessment(demo, "08H")
+
+
+@pytest.fixture
+def tower(demo):
+    return _assessment(demo, "08V")
+
+
+# The queue ----------------------------------------------------------------------------------------------------------
+
+
+def test_the_queue_shows_where_each_ccg_stands(assessor_client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = assessor_client.get(reverse("decisions:queue"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "NHS Camden CCG" in page and "Not submitted" in page
+    assert "Authorised with conditions (published)" in page  # Tower Hamlets
+    assert "Authorised (published)" in page  # Newham
+    assert "Closed, 21 responses" in page  # Islington's survey
+    assert "6 of 6 domains judged (2 assessors)" in page  # Islington
+
+
+@pytest.mark.parametrize("who", ["region_client", "platform_admin_client"])
+def test_regional_leads_and_admins_see_the_queue(request, who):
+    assert request.getfixturevalue(who).get(reverse("decisions:queue")).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["ccg_lead_client", "hwb_lead_client", "outsider_client"])
+def test_the_queue_is_not_for_ccgs_hwbs_or_outsiders(request, who):
+    assert request.getfixturevalue(who).get(reverse("decisions:queue")).status_code == 404
+
+
+def test_the_queue_filters_by_cycle(assessor_client, demo, elsewhere):
+    response = assessor_client.get(reverse("decisions:queue"), {"cycle": str(demo.cycle.public_id)})
+    assert response.status_code == 200
+    assert (
+        assessor_client.get(reverse("decisions:queue"), {"cycle": str(elsewhere.cycle.public_id)}).status_code
+        == 404
+    )
+    assert assessor_client.get(reverse("decisions:queue"), {"cycle": "nonsense"}).status_code == 404
+
+
+# The workspace ------------------------------------------------------------------------------------------------------
+
+
+def test_the_overview_shows_the_assessors_disagreement(assessor_client, islington):
+    response = assessor_client.get(reverse("decisions:review", args=[islington.public_id]))
+    assert response.status_code == 200
+    assert "The assessors disagree" in response.content.decode()
+
+
+def test_the_domain_page_brings_everything_together(
+    assessor_client, islington, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(45):
+        response = assessor_client.get(reverse("decisions:domain", args=[islington.public_id, 3]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "In place and reviewed yearly." in page  # the CCG's narrative
+    assert "Priya Assessor" in page and "providers are not yet engaged" in page  # the other assessor
+    assert "The assessors disagree" in page
+    assert "Partnership with Islington Health and Wellbeing Board" in page
+    assert "stakeholders said about this domain" in page  # the survey closed with enough responses
+    assert "(this CCG)" in page  # the comparison with the cycle
+
+
+def test_survey_results_stay_hidden_until_the_survey_closes(assessor_client, demo, tower):
+    page = assessor_client.get(reverse("decisions:domain", args=[tower.public_id, 1])).content.decode()
+    assert "has not set up a survey" in page
+
+
+@pytest.mark.parametrize("who", ["outsider_client", "hwb_lead_client", "ccg_lead_client"])
+def test_people_who_cannot_see_the_assessment_get_404(request, who, islington):
+    client = request.getfixturevalue(who)
+    for name, args in [
+        ("decisions:review", [islington.public_id]),
+        ("decisions:domain", [islington.public_id, 1]),
+        ("decisions:decision", [islington.public_id]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_the_ccgs_own_people_cannot_review_it(ccg2_lead_client, islington):
+    response = ccg2_lead_client.get(reverse("decisions:review", args=[islington.public_id]))
+    assert response.status_code == 403
+    assert "You belong to NHS Islington CCG" in response.content.decode()
+
+
+def test_an_assessor_who_belongs_to_the_ccg_cannot_assess_it(demo, client_for, islington):
+    person = UserFactory(email="dual@example.org")
+    MembershipFactory(user=person, organisation=demo.region, role=Role.ASSESSOR)
+    MembershipFactory(user=person, organisation=demo.ccg2, role=Role.CCG_CONTRIBUTOR)
+    client = client_for(person)
+    response = client.post(
+        reverse("decisions:judge", args=[islington.public_id, 1]),
+        {"judgement-value": "met", "judgement-rationale": "Mine.", "judgement-version": "0"},
+    )
+    assert response.status_code == 403
+    assert "cannot review or decide" in response.content.decode()
+    assert not Judgement.objects.filter(assessor=person).exists()
+
+
+def test_an_assessor_records_a_judgement(assessor_client, demo, fresh):
+    url = reverse("decisions:judge", args=[fresh.public_id, 2])
+    response = assessor_client.post(
+        url, {"judgement-value": "not_met", "judgement-rationale": "No plan.", "judgement-version": "0"}
+    )
+    assert response.status_code == 302
+    judgement = Judgement.objects.get(assessment=fresh, domain__number=2)
+    assert (judgement.value, judgement.assessor) == ("not_met", demo.assessor)
+
+
+def test_a_judgement_saved_with_htmx_returns_the_form_alone(assessor_client, fresh):
+    response = assessor_client.post(
+        reverse("decisions:judge", args=[fresh.public_id, 2]),
+        {"judgement-value": "met", "judgement-rationale": "Fine.", "judgement-version": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Saved." in page and "<html" not in page
+
+
+def test_a_stale_judgement_tells_the_assessor(assessor_client, demo, fresh):
+    url = reverse("decisions:judge", args=[fresh.public_id, 2])
+    data = {"judgement-value": "met", "judgement-rationale": "Fine.", "judgement-version": "0"}
+    assessor_client.post(url, data)
+    response = assessor_client.post(url, {**data, "judgement-value": "not_met"})
+    assert "was not saved" in response.content.decode()
+    assert Judgement.objects.get(assessment=fresh, domain__number=2).value == "met"
+
+
+def test_a_judgement_without_a_rationale_is_refused(assessor_client, fresh):
+    response = assessor_client.post(
+        reverse("decisions:judge", args=[fresh.public_id, 2]),
+        {"judgement-value": "met", "judgement-rationale": "", "judgement-version": "0"},
+    )
+    assert response.status_code == 400
+    assert "Give a rationale for your judgement of domain 2" in response.content.decode()
+    assert not Judgement.objects.filter(assessment=fresh).exists()
+
+
+def test_regional_leads_read_but_do_not_judge(region_client, fresh):
+    assert region_client.get(reverse("decisions:domain", args=[fresh.public_id, 1])).status_code == 200
+    response = region_client.post(
+        reverse("decisions:judge", args=[fresh.public_id, 2]),
+        {"judgement-value": "met", "judgement-rationale": "Fine.", "judgement-version": "0"},
+    )
+    assert response.status_code == 403
+    assert not Judgement.objects.filter(assessment=fresh).exists()
+
+
+def test_an_assessor_rates_an_item_with_a_note(assessor_client, fresh):
+    item = fresh.cycle.framework.items.filter(domain__number=1).order_by("position").first()
+    response = assessor_client.post(
+        reverse("decisions:rate_item", args=[fresh.public_id, item.code]),
+        {
+            f"rate-{item.code}-rating": "1",
+            f"rate-{item.code}-note": "Thin.",
+            f"rate-{item.code}-version": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert AssessorRating.objects.get(assessment=fresh, item=item).rating == 1
+    assert fresh.responses.get(item=item).rating == 2  # the CCG's own rating is untouched
+
+
+# The decision -------------------------------------------------------------------------------------------------------
+
+
+def _decision_data(**extra):
+    return {
+        "outcome": "authorised",
+        "decided_on": "1/11/2026",
+        "panel": "Sam Assessor\nRita Regional",
+        "rationale": "All domains met.",
+        "contradiction_reason": "",
+        **extra,
+    }
+
+
+def test_a_contradicting_outcome_is_refused_naming_the_domain(assessor_client, demo, fresh, time_machine):
+    time_machine.move_to("2026-11-23 12:00")
+    judge_all(fresh, demo.assessor, {3: "not_met"})
+    response = assessor_client.post(reverse("decisions:decision", args=[fresh.public_id]), _decision_data())
+    assert response.status_code == 400
+    assert "domain 3 is judged not met" in response.content.decode()
+    assert not Decision.objects.filter(assessment=fresh).exists()
+
+
+def test_the_panel_records_a_decision_with_conditions(assessor_client, demo, fresh, time_machine):
+    time_machine.move_to("2026-11-23 12:00")
+    judge_all(fresh, demo.assessor, {2: "met_with_conditions"})
+    data = _decision_data(
+        outcome="authorised_with_conditions",
+        **{
+            "condition-0-domain": "2",
+            "condition-0-text": "Publish a plan.",
+            "condition-0-support_level": "toolkit",
+            "condition-0-due": "1/3/2027",
+        },
+    )
+    response = assessor_client.post(reverse("decisions:decision", args=[fresh.public_id]), data)
+    assert response.status_code == 302
+    decision = Decision.objects.get(assessment=fresh)
+    assert decision.panel_members == ["Sam Assessor", "Rita Regional"]
+    assert decision.conditions.get().text == "Publish a plan."
+    assert not decision.is_published
+
+
+def test_a_half_filled_condition_names_what_is_missing(assessor_client, demo, fresh, time_machine):
+    time_machine.move_to("2026-11-23 12:00")
+    judge_all(fresh, demo.assessor, {2: "met_with_conditions"})
+    data = _decision_data(outcome="authorised_with_conditions", **{"condition-1-text": "Publish a plan."})
+    response = assessor_client.post(reverse("decisions:decision", args=[fresh.public_id]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Condition 2: choose the domain it concerns" in page
+    assert "Condition 2: enter the date it is due" in page
+
+
+def test_only_assessors_record_and_only_regional_leads_publish(
+    assessor_client, region_client, demo, fresh, time_machine
+):
+    time_machine.move_to("2026-11-23 12:00")
+    judge_all(fresh, demo.assessor)
+    url = reverse("decisions:decision", args=[fresh.public_id])
+    assert region_client.post(url, _decision_data()).status_code == 403
+    assert assessor_client.post(url, _decision_data()).status_code == 302
+    publish = reverse("decisions:publish", args=[fresh.public_id])
+    assert assessor_client.post(publish).status_code == 403
+    assert region_client.post(publish).status_code == 302
+    assert Decision.objects.get(assessment=fresh).is_published
+
+
+def test_ccgs_see_no_judgements_before_publication(demo, islington, tower):
+    ccg2 = demo.ccg2_lead
+    assert not Judgement.objects.visible_to(ccg2).filter(assessment=islington).exists()
+    assert not AssessorRating.objects.visible_to(ccg2).exists()
+    assert Judgement.objects.visible_to(demo.users["ccg3_lead"]).filter(assessment=tower).exists()
+    assert Judgement.objects.visible_to(demo.assessor).filter(assessment=islington).count() == 12
+
+
+# Conditions ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_ccg_sees_its_conditions_and_what_is_overdue(client_for, demo, django_assert_max_num_queries):
+    client = client_for(demo.users["ccg3_lead"])
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("decisions:conditions"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("NHS Tower Hamlets CCG") == 4
+    assert "Evidence submitted" in page and "Discharged" in page
+
+
+@pytest.mark.parametrize("who", ["ccg2_lead_client", "outsider_client", "ccg_lead_client"])
+def test_other_ccgs_see_none_of_its_conditions(request, who, demo):
+    client = request.getfixturevalue(who)
+    condition = Condition.objects.filter(decision__assessment__organisation__code="08V").first()
+    assert "NHS Tower Hamlets CCG" not in client.get(reverse("decisions:conditions")).content.decode()
+    assert client.get(reverse("decisions:condition", args=[condition.public_id])).status_code == 404
+    response = client.post(reverse("decisions:respond", args=[condition.public_id]), {"text": "x"})
+    assert response.status_code == 404
+
+
+def test_the_ccg_lead_responds_and_an_assessor_discharges(client_for, demo, assessor_client):
+    lead = client_for(demo.users["ccg3_lead"])
+    condition = Condition.objects.filter(
+        decision__assessment__organisation__code="08V", status="open"
+    ).first()
+    page = lead.get(reverse("decisions:condition", args=[condition.public_id])).content.decode()
+    assert "Respond with evidence" in page
+    evidence = condition.decision.assessment.organisation.evidence.first()
+    response = lead.post(
+        reverse("decisions:respond", args=[condition.public_id]),
+        {
+            "text": "Agreed by the board.",
+            "evidence": [str(evidence.public_id)],
+            "version": str(condition.version),
+        },
+    )
+    assert response.status_code == 302
+    condition.refresh_from_db()
+    assert condition.status == "evidence_submitted"
+    assert (
+        assessor_client.post(
+            reverse("decisions:respond", args=[condition.public_id]), {"text": "x", "version": "1"}
+        ).status_code
+        == 403
+    )
+    response = assessor_client.post(
+        reverse("decisions:act", args=[condition.public_id]),
+        {"action": "discharge", "note": "Met.", "version": str(condition.version)},
+    )
+    assert response.status_code == 302
+    condition.refresh_from_db()
+    assert condition.status == "discharged"
+
+
+def test_the_ccg_cannot_discharge_its_own_condition(client_for, demo):
+    lead = client_for(demo.users["ccg3_lead"])
+    condition = Condition.objects.filter(
+        decision__assessment__organisation__code="08V", status="evidence_submitted"
+    ).first()
+    response = lead.post(
+        reverse("decisions:act", args=[condition.public_id]),
+        {"action": "discharge", "note": "", "version": str(condition.version)},
+    )
+    assert response.status_code == 403
+    condition.refresh_from_db()
+    assert condition.status == "evidence_submitted"
+
+
+# The public page ----------------------------------------------------------------------------------------------------
+
+
+def test_the_public_page_lists_published_decisions_only(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("decisions:published", args=[demo.cycle.public_id]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "NHS Newham CCG" in page and "NHS Tower Hamlets CCG" in page
+    assert "NHS Islington CCG" not in page
+    assert "Decisions signed off by the Commissioning Board" in page
+    assert "Priya" not in page  # no assessors' notes in public
