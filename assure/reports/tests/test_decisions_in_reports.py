@@ -12,12 +12,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assure.core.tests.helpers import page_text
+from assure.decisions.models import Decision, Judgement
 
 from .conftest import pdf_text
 from .factories import decide, submitted_ccgs
 
 DASHBOARD = reverse("reports:dashboard")
 CONDITION = "Publish a joint commissioning plan with the council."
+
+
+@pytest.fixture(autouse=True)
+def _no_demo_decisions(demo):
+    """These tests set up the decisions they read: the demo's own (Newham, Tower Hamlets, Islington's
+    judgements) are taken away."""
+    Judgement.objects.filter(assessment__cycle=demo.cycle).delete()
+    Decision.objects.filter(assessment__cycle=demo.cycle).delete()
 
 
 def report_url(assessment) -> str:

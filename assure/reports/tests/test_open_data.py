@@ -12,10 +12,18 @@ from django.utils import timezone
 
 from assure.assessments.models import Assessment
 from assure.core.tests.helpers import page_text
+from assure.decisions.models import Decision, Judgement
 
 from .factories import decide, submitted_ccgs
 
 INDEX = reverse("reports:open_data")
+
+
+@pytest.fixture(autouse=True)
+def _no_demo_decisions(demo):
+    """These tests set up the decisions they read: the demo's own are taken away."""
+    Judgement.objects.filter(assessment__cycle=demo.cycle).delete()
+    Decision.objects.filter(assessment__cycle=demo.cycle).delete()
 
 
 def files(cycle, fmt):
@@ -137,3 +145,15 @@ def test_published_at_is_when_it_was_published(client, demo, decisions):
     published.save()
     body = json.loads(client.get(files(demo.cycle, "json")).content)
     assert body["decisions"][0]["published_at"].startswith(str(published.published_at.year))
+
+
+def test_the_public_decisions_page_links_to_the_files(client, demo, decisions):
+    page = client.get(reverse("decisions:published", args=[demo.cycle.public_id])).content.decode()
+
+    assert files(demo.cycle, "json") in page and files(demo.cycle, "csv") in page and INDEX in page
+
+
+def test_no_link_while_nothing_is_published(client, demo):
+    page = client.get(reverse("decisions:published", args=[demo.cycle.public_id])).content.decode()
+
+    assert files(demo.cycle, "json") not in page
