@@ -487,20 +487,38 @@ def build_dashboard(
 
 
 def conditions_over_time(cycle: Cycle, ccg_ids: list[int], *, today=None) -> dict[str, Any] | None:
-    """How many of the CCGs shown were free of open conditions at each quarter end since the cycle started, as a
-    chart (SVG), its text description and its table; None while no decision has been recorded for them."""
+    """How many of the given CCGs were free of open conditions at each quarter end since the cycle started, and
+    today, as a chart (SVG), its text description and its table; None while none of them has a decision.
+
+    The counting is `assure.decisions.queries.count_free_by_quarter`, over the same two queries as its
+    `ccgs_free_of_conditions_over_time`, with today added after the last quarter end."""
+    from django.utils import timezone
     from django.utils.safestring import mark_safe
 
-    from assure.decisions.queries import ccgs_free_of_conditions_over_time
+    from assure.decisions.queries import count_free_by_quarter, quarter_ends
 
     from .charts import QuarterPoint, conditions_chart_svg, describe_quarters
 
-    counts = ccgs_free_of_conditions_over_time(cycle, ccg_ids=ccg_ids, until=today)
+    today = today or timezone.localdate()
+    ends = quarter_ends(cycle.starts_on, today)
+    if not ends or ends[-1] != today:
+        ends.append(today)
+    counts = count_free_by_quarter(
+        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids).values_list(
+            "assessment__organisation_id", "decided_on", "outcome"
+        ),
+        Condition.objects.filter(
+            decision__assessment__cycle=cycle, decision__assessment__organisation__in=ccg_ids
+        ).values_list("decision__assessment__organisation_id", "raised_on", "discharged_on"),
+        ends,
+    )
     if not any(c.decided for c in counts):
         return None
+    counts = [c for c in counts if c.decided or c.quarter_end == today]
     points = [
         QuarterPoint(
-            label=f"{c.quarter_end.day} {c.quarter_end:%B %Y}",
+            label=f"{c.quarter_end.day} {c.quarter_end:%B %Y}"
+            + (" (today)" if c.quarter_end == today else ""),
             free=c.free,
             with_open_conditions=c.with_open_conditions,
             not_authorised=c.not_authorised,

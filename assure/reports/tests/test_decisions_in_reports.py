@@ -172,6 +172,16 @@ def test_the_conditions_over_time_chart(demo, region_client, islington):
     assert 'aria-labelledby="chart-conditions-title chart-conditions-desc"' in response.content.decode()
 
 
+def test_the_chart_ends_today_in_a_cycle_younger_than_a_quarter(demo, region_client, islington):
+    decide(islington, assessor=demo.assessor, conditions=[{"domain": 2, "text": CONDITION}])
+
+    text = page_text(region_client.get(DASHBOARD, {"cycle": demo.cycle.public_id}))
+
+    today = timezone.localdate()
+    assert f"{today.day} {today:%B %Y} (today)" in text
+    assert f"At {today.day} {today:%B %Y} (today), 0 of the 1 CCGs with a decision" in text
+
+
 def test_no_conditions_chart_without_decisions(demo, region_client):
     assert "free of open conditions over time" not in page_text(
         region_client.get(DASHBOARD, {"cycle": demo.cycle.public_id})
