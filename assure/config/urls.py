@@ -15,6 +15,7 @@ urlpatterns = [
     path("partnerships/", include("assure.partnerships.urls")),
     path("good-practice/", include("assure.goodpractice.urls")),
     path("decisions/", include("assure.decisions.urls")),
+    path("plans/", include("assure.plans.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -239,6 +239,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_partnerships(cycle, ccgs, hwbs, today)
     _demo_decisions(cycle, ccgs, today)
     _demo_good_practice(framework)
+    _demo_plans(cycle, ccgs, today)  # last: gathers from every source, conditions of decisions included
     return LOGINS
 
 
@@ -526,6 +527,81 @@ def _demo_partnerships(
     rate(hackney, "ccg", people["07T"], ccg_view)
     rate(hackney, "hwb", hackney_lead, hwb_view, release=False, only=20)
     partnership_services.review_open(cycle=cycle, ccg=ccgs[2], hwb=hwbs["HWB-COL"], user=people["HWB-COL"])
+
+
+def _demo_plans(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) -> None:
+    """Development plans gathered from their sources, with actions in every state:
+
+    - Camden: items of its draft self-assessment below the threshold, and an action of its own owned by the
+      contributor; two overdue, one in progress;
+    - Islington: the actions agreed with its HWB and the survey's low-agreement domains; some overdue, some done.
+    """
+    from assure.plans import services as plan_services
+    from assure.plans.models import Action, Plan
+
+    if Plan.objects.filter(cycle=cycle).exists():
+        return
+    camden_lead = User.objects.get(email="ccg.lead@example.org")
+    camden_staff = User.objects.get(email="ccg.staff@example.org")
+    islington_lead = User.objects.get(email="ccg2.lead@example.org")
+
+    def past(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    camden = plan_services.plan_gather(cycle=cycle, ccg=ccgs[0], user=camden_lead).added
+    own = plan_services.action_add(
+        cycle=cycle,
+        ccg=ccgs[0],
+        user=camden_lead,
+        data=plan_services.ActionInput(
+            title="Publish the clinical leads' engagement calendar for member practices",
+            description="Member practices asked to know when they can raise commissioning issues with leads.",
+            owner_id=camden_staff.pk,
+            due=today + datetime.timedelta(days=30),
+        ),
+    )
+    plan_services.action_set_status(
+        action=own, user=camden_staff, status=Action.Status.IN_PROGRESS, version=0
+    )
+    for action, due in zip(camden, [past(10), past(3)], strict=False):
+        Action.objects.filter(pk=action.pk).update(due=due, owner=camden_lead)
+
+    _demo_plans_carried_over(cycle, ccgs, today)
+
+    islington = plan_services.plan_gather(cycle=cycle, ccg=ccgs[1], user=islington_lead).added
+    for index, action in enumerate(islington):
+        if index % 4 == 0:
+            Action.objects.filter(pk=action.pk).update(due=past(14 + index), owner=islington_lead)
+        elif index % 4 == 1:
+            plan_services.action_set_status(
+                action=action, user=islington_lead, status=Action.Status.DONE, version=action.version
+            )
+
+
+def _demo_plans_carried_over(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) -> None:
+    """When the demo cycle follows another, each CCG in both has a plan there with one action done and one still
+    in progress, which carries into this cycle's plan."""
+    from assure.plans import services as plan_services
+    from assure.plans.models import Action, Plan
+
+    previous = cycle.previous
+    if previous is None:
+        return
+    for ccg in previous.ccgs.filter(pk__in=[c.pk for c in ccgs]).order_by("name"):
+        if not Plan.objects.filter(cycle=previous, organisation=ccg).exists():
+            for title, status, days in [
+                ("Set up a joint commissioning group with the council", Action.Status.DONE, -200),
+                ("Agree a clinical engagement plan with member practices", Action.Status.IN_PROGRESS, -20),
+            ]:
+                plan_services.action_add(
+                    cycle=previous,
+                    ccg=ccg,
+                    user=None,
+                    data=plan_services.ActionInput(
+                        title=title, due=today + datetime.timedelta(days=days), status=status
+                    ),
+                )
+        plan_services.plan_carry_over(ccg=ccg, from_cycle=previous, to_cycle=cycle)
 
 
 # Good practice: (organisation code, status, title, summary, what they did, results, domains, theme codes, items)

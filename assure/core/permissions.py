@@ -417,6 +417,63 @@ def is_good_practice_moderator(user) -> bool:
     return is_platform_admin(user) or bool(moderated_region_ids(user))
 
 
+# Development plans ----------------------------------------------------------------------------------------------
+#
+# A CCG's plan is read by its people, its partner HWBs' people, the regional leads and assessors of its region
+# and platform admins. The CCG lead manages it (gathers, adds and edits actions); a contributor may change the
+# status of an action they own. Everyone else gets 404.
+
+
+def _plan_reader_condition(scope: Scope, field: str) -> Q | None:
+    ccg_ids = scope.ccg_ids | scope.partner_ccg_ids
+    if not (ccg_ids or scope.region_ids):
+        return None
+    condition = Q(**{f"{field}__in": ccg_ids})
+    if scope.region_ids:
+        condition |= Q(**{f"{field}__region__in": scope.region_ids})
+    return condition
+
+
+def visible_plans(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = _plan_reader_condition(scope, "organisation")
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+def visible_plan_actions(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.is_admin:
+        return queryset
+    condition = _plan_reader_condition(scope, "plan__organisation")
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
+def can_read_plan(user, organisation) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.is_admin
+        or organisation.pk in scope.ccg_ids
+        or organisation.pk in scope.partner_ccg_ids
+        or (organisation.region_id is not None and organisation.region_id in scope.region_ids)
+    )
+
+
+def can_manage_plan(user, organisation) -> bool:
+    """Gather, add and edit actions: the CCG lead."""
+    return is_ccg_lead(user, organisation.pk)
+
+
+def can_update_action_status(user, action, organisation) -> bool:
+    """The CCG lead, or a person of the CCG who owns the action."""
+    return can_manage_plan(user, organisation) or (
+        action.owner_id is not None
+        and action.owner_id == getattr(user, "pk", None)
+        and is_ccg_member(user, organisation.pk)
+    )
+
+
 # Assessor review, decisions and conditions ---------------------------------------------------------------------
 #
 # Assessors, regional leads and platform admins review the submitted self-assessments of their region's CCGs.

@@ -45,6 +45,8 @@ from assure.organisations.models import Membership, Organisation, OrganisationTy
 from assure.partnerships import models as partnership_models
 from assure.partnerships import services as partnership_services
 from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
+from assure.plans.models import Action as PlanAction
+from assure.plans.national import development_plans
 from assure.surveys import services as survey_services
 from assure.surveys.constants import GROUP_LABELS
 from assure.surveys.models import EmailDelivery, Response, Stakeholder, Survey
@@ -1115,7 +1117,6 @@ def surveys(ds: Dataset) -> None:
 #
 # - assessor_judgements: an assessor's judgement per domain for each submitted self-assessment;
 # - decisions: an authorisation decision per CCG and cycle, some with conditions, a few conditions discharged;
-# - development_plans: a plan per CCG after each decision, with actions against the weakest domains;
 # - good_practice: examples drawn from the strongest domains, some published to the library.
 GENERATORS: list[Callable[[Dataset], None]] = [
     organisations,
@@ -1125,6 +1126,7 @@ GENERATORS: list[Callable[[Dataset], None]] = [
     self_assessments,
     partnership_reviews,
     surveys,
+    development_plans,
 ]
 
 
@@ -1158,6 +1160,7 @@ def _delete_evidence_files() -> None:
 # organisations, cycles or people) goes with the final cascading deletes in `reset()`.
 RESET_STEPS: list[Callable[[], object]] = [
     _delete_evidence_files,
+    lambda: PlanAction.objects.filter(plan__organisation__in=national_organisations()).delete(),
     lambda: AuditEvent.objects.filter(organisation__in=national_organisations()).delete(),
     lambda: Response.objects.filter(survey__organisation__in=national_organisations()).delete(),
     lambda: EmailDelivery.objects.filter(

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "assure.partnerships",
     "assure.national",
     "assure.goodpractice",
+    "assure.plans",
     "assure.decisions",
 ]
 

@@ -1,0 +1,87 @@
+"""Conditions of authorisation become plan actions once the decision is published, and their status follows."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from assure.assessments.models import Assessment
+from assure.decisions.models import Condition, Decision
+from assure.plans import services
+from assure.plans.models import Action
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decision(demo) -> Decision:
+    """Islington's decision (its self-assessment is submitted): authorised with two conditions, not published."""
+    assessment = Assessment.objects.get(cycle=demo.cycle, organisation=demo.ccg2)
+    Decision.objects.filter(assessment=assessment).delete()
+    decision = Decision.objects.create(
+        assessment=assessment,
+        outcome=Decision.Outcome.AUTHORISED_WITH_CONDITIONS,
+        decided_on=timezone.localdate(),
+        panel="Sam Assessor\nDr Panel Chair",
+        rationale="Governance needs strengthening.",
+    )
+    domains = {d.number: d for d in demo.cycle.framework.domains.all()}
+    today = timezone.localdate()
+    for number, text, status in [
+        (4, "Agree a scheme of delegation", "open"),
+        (2, "Publish engagement plan", "open"),
+    ]:
+        Condition.objects.create(
+            decision=decision,
+            domain=domains[number],
+            text=text,
+            support_level=Condition.SupportLevel.TOOLKIT,
+            due=today + datetime.timedelta(days=60),
+            status=status,
+            raised_on=today,
+        )
+    return decision
+
+
+def _publish(decision):
+    Decision.objects.filter(pk=decision.pk).update(published_at=timezone.now())
+
+
+def test_conditions_of_an_unpublished_decision_stay_out_of_the_plan(demo, decision):
+    assert services.condition_candidates(demo.cycle, demo.ccg2) == []
+    added = services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead).added
+    assert not [a for a in added if a.source == Action.Source.CONDITION]
+
+
+def test_conditions_become_actions_whose_status_follows_them(demo, decision, ccg2_lead_client):
+    _publish(decision)
+    added = services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead).added
+    conditions = [a for a in added if a.source == Action.Source.CONDITION]
+    assert len(conditions) == 2
+    assert {a.domain.number for a in conditions} == {2, 4}
+    assert services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead).added == []
+
+    condition = decision.conditions.get(domain__number=4)
+    condition.status = Condition.Status.EVIDENCE_SUBMITTED
+    condition.save()
+    action = Action.objects.get(condition=condition)
+    assert action.status == Action.Status.IN_PROGRESS
+    condition.status, condition.discharged_on = Condition.Status.DISCHARGED, timezone.localdate()
+    condition.save()
+    action.refresh_from_db()
+    assert action.status == Action.Status.DONE
+
+    # Set by hand: refused, on the page and in the service.
+    with pytest.raises(services.FollowsSource):
+        services.action_set_status(action=action, user=demo.ccg2_lead, status="open", version=action.version)
+    page = ccg2_lead_client.get(f"/plans/{demo.ccg2.code}/{demo.cycle.public_id}/")
+    assert "Its status follows the condition" in page.text
+
+
+def test_gathering_brings_a_changed_condition_into_line(demo, decision):
+    _publish(decision)
+    services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    condition = decision.conditions.get(domain__number=2)
+    Condition.objects.filter(pk=condition.pk).update(status="discharged", discharged_on=timezone.localdate())
+    services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    assert Action.objects.get(condition=condition).status == Action.Status.DONE
