@@ -27,6 +27,8 @@ from assure.frameworks.models import EvidenceType
 from assure.partnerships import gaps as partnership_gaps
 from assure.partnerships import queries as partnership_queries
 from assure.partnerships.models import CCG, HWB, PartnershipReview
+from assure.plans import rules as plan_rules
+from assure.plans.models import Action
 from assure.surveys import anonymity
 from assure.surveys import services as survey_services
 from assure.surveys.constants import GROUP_CODES, GROUP_LABELS
@@ -159,6 +161,9 @@ def judgements(source: ReportSource) -> dict[int, list[str]]:
     published; the region's assessors and regional leads, and platform admins, always)."""
     if "judgements" not in source.extra:
         found: dict[int, list[str]] = {}
+        if source.assessment.first_submitted_at is None:  # never submitted: nothing to judge yet
+            source.extra["judgements"] = found
+            return found
         for number, value in (
             Judgement.objects.visible_to(source.user)
             .filter(assessment=source.assessment)
@@ -385,6 +390,8 @@ def decision_section(source: ReportSource) -> Section | None:
     """The panel's decision and its conditions, if the reader may see them: the CCG's people and partner HWBs
     once it is published; the region's assessors and regional leads, and platform admins, from when it is
     recorded."""
+    if source.assessment.first_submitted_at is None:  # a decision needs a submitted self-assessment
+        return None
     decision = Decision.objects.visible_to(source.user).filter(assessment=source.assessment).first()
     if decision is None:
         return None
@@ -415,6 +422,49 @@ def decision_section(source: ReportSource) -> Section | None:
     )
 
 
+def plan_section(source: ReportSource) -> Section | None:
+    """The CCG's development plan in the cycle: each action with where it came from, its owner, due date, status
+    and whether it is overdue; overdue first, as on the plan's page. None while the plan has no actions."""
+    assessment = source.assessment
+    actions = sorted(
+        Action.objects.visible_to(source.user)
+        .filter(plan__cycle=assessment.cycle_id, plan__organisation=assessment.organisation_id)
+        .select_related("owner", "domain"),
+        key=lambda a: plan_rules.sort_key(
+            due=a.due,
+            status=a.status,
+            domain=a.domain.number if a.domain else None,
+            title=a.title,
+            today=source.today,
+        ),
+    )
+    if not actions:
+        return None
+    rows = [
+        {
+            "title": a.title,
+            "domain": a.domain.number if a.domain else None,
+            "source": a.get_source_display(),
+            "owner": a.owner_label,
+            "due": a.due.isoformat() if a.due else None,
+            "status": a.get_status_display(),
+            "overdue": a.is_overdue(source.today),
+            "carried_over": a.is_carried_over,
+        }
+        for a in actions
+    ]
+    return section(
+        "plan",
+        "Development plan",
+        {
+            "rows": rows,
+            "active": sum(1 for a in actions if a.is_active),
+            "overdue": sum(1 for r in rows if r["overdue"]),
+            "href": reverse("plans:plan", args=[assessment.organisation.code, assessment.cycle.public_id]),
+        },
+    )
+
+
 SECTIONS: list[Callable[[ReportSource], Section | None]] = [
     domains_section,
     chart_section,
@@ -422,6 +472,7 @@ SECTIONS: list[Callable[[ReportSource], Section | None]] = [
     survey_section,
     coverage_section,
     decision_section,
+    plan_section,
 ]
 
 
