@@ -1,7 +1,7 @@
 """The regional dashboard: CCGs × domains for one cycle, with switchable measures and a few facts per CCG.
 
-A *measure* fills the heatmap's cells (the self-assessed maturity level now; the assessor's judgement and the
-stakeholders' agreement join as those features arrive): adding one is adding a function to `MEASURES`. A *fact*
+A *measure* fills the heatmap's cells (the self-assessed maturity level, the assessors' judgement, the
+stakeholders' agreement): adding one is adding an entry to `MEASURES`. A *fact*
 is one value per CCG beside the heatmap (where it stands in the cycle, the outcome, open conditions, survey
 response rate): `FACTS`. Every measure and fact gets the same `Context` and must answer in a fixed number of
 queries, whatever the number of CCGs.
