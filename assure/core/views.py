@@ -21,9 +21,9 @@ def login_required_get(view):
 def home(request):
     if not request.user.is_authenticated:
         frameworks = Framework.objects.latest_versions()
-        published_cycles = Cycle.objects.filter(
-            pk__in=Decision.objects.published().values("assessment__cycle")
-        ).order_by("-starts_on", "name")
+        # Published decisions are public, with a page per cycle.
+        published = Decision.objects.published().values("assessment__cycle")  # scoped: public
+        published_cycles = Cycle.objects.filter(pk__in=published).order_by("-starts_on")  # scoped: public
         return render(
             request, "core/welcome.html", {"frameworks": frameworks, "published_cycles": published_cycles}
         )

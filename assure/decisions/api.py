@@ -193,9 +193,11 @@ def judgement_put(request, id: UUID, domain: str, payload: JudgementIn):
         return Status(404, {"detail": f"There is no domain {domain} in this framework."})
     version = payload.version
     if version is None:
-        current = Judgement.objects.filter(
-            assessment=assessment, domain=domain_row, assessor=request.auth
-        ).first()
+        current = (
+            Judgement.objects.visible_to(request.auth)
+            .filter(assessment=assessment, domain=domain_row, assessor=request.auth)
+            .first()
+        )
         version = current.version if current else 0
     try:
         judgement = services.judgement_save(
@@ -403,7 +405,9 @@ def condition_response(request, id: UUID, payload: ResponseIn):
         return Status(403, {"detail": "Only the CCG lead can respond to a condition while it is open."})
     organisation = condition.decision.assessment.organisation
     wanted = set(payload.evidence)
-    evidence = list(Evidence.objects.filter(organisation=organisation, public_id__in=wanted))
+    evidence = list(
+        Evidence.objects.visible_to(request.auth).filter(organisation=organisation, public_id__in=wanted)
+    )
     if len(evidence) != len(wanted):
         return Status(422, _invalid({"evidence": "Choose evidence from your own library"}))
     return _run(

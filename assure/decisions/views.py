@@ -39,6 +39,11 @@ from .forms import (
 from .models import Condition, ConditionEvent, Decision
 
 CONDITION_ROWS = 3  # blank condition rows offered with a new decision
+# A decision's conditions, prefetched with the decision (itself read through visible_to, or published).
+CONDITIONS = Prefetch(
+    "conditions",
+    queryset=Condition.objects.select_related("domain"),  # scoped: a decision's own conditions
+)
 
 
 class Forbidden(Exception):
@@ -146,7 +151,7 @@ def review(request, assessment):
     domains = list(Domain.objects.filter(framework=assessment.cycle.framework_id).order_by("number"))
     by_domain = workspace.judgements_by_domain(assessment)
     disagreements = workspace.disagreeing_domains(by_domain)
-    decision = Decision.objects.filter(assessment=assessment).first()
+    decision = Decision.objects.visible_to(request.user).filter(assessment=assessment).first()
     rows = [
         {
             "domain": d,
@@ -219,7 +224,7 @@ def _domain_context(request, assessment, number: int) -> dict:
         "disagreement": len({j.value for j in judgements}) > 1,
         "form": form,
         "can_judge": can_judge,
-        "decided": Decision.objects.filter(assessment=assessment).exists(),
+        "decided": Decision.objects.visible_to(request.user).filter(assessment=assessment).exists(),
         "crumbs": _crumbs(assessment),
     }
 
@@ -345,9 +350,10 @@ def _decision_context(request, assessment, **extra) -> dict:
 @reviewer_view
 def decision(request, assessment):
     existing = (
-        Decision.objects.filter(assessment=assessment)
+        Decision.objects.visible_to(request.user)
+        .filter(assessment=assessment)
         .select_related("recorded_by", "published_by")
-        .prefetch_related(Prefetch("conditions", queryset=Condition.objects.select_related("domain")))
+        .prefetch_related(CONDITIONS)
         .first()
     )
     if existing is not None:
@@ -449,7 +455,8 @@ def decision(request, assessment):
 @reviewer_view
 def publish(request, assessment):
     decision = get_object_or_404(
-        Decision.objects.select_related("assessment__organisation"), assessment=assessment
+        Decision.objects.visible_to(request.user).select_related("assessment__organisation"),
+        assessment=assessment,
     )
     if not permissions.can_publish_decision(request.user, decision):
         if decision.is_published:
@@ -466,7 +473,7 @@ def publish(request, assessment):
 @require_http_methods(["GET", "POST"])
 @reviewer_view
 def add_condition(request, assessment):
-    decision = get_object_or_404(Decision, assessment=assessment)
+    decision = get_object_or_404(Decision.objects.visible_to(request.user), assessment=assessment)
     crumbs = _crumbs(assessment, ("Decision", reverse("decisions:decision", args=[assessment.public_id])))
     if not permissions.can_judge(request.user, assessment):
         return _forbidden(request, "Only the assessors of the CCG's region can add conditions.", crumbs)
@@ -559,7 +566,7 @@ def _condition_context(request, condition: Condition, **extra) -> dict:
     }
     if can_respond and "response_form" not in extra:
         context["response_form"] = ResponseForm(
-            evidence=_library(organisation), initial={"version": condition.version}
+            evidence=_library(request, organisation), initial={"version": condition.version}
         )
     if can_manage and "action_form" not in extra:
         context["action_form"] = ConditionActionForm(initial={"version": condition.version})
@@ -567,9 +574,10 @@ def _condition_context(request, condition: Condition, **extra) -> dict:
     return context
 
 
-def _library(organisation):
+def _library(request, organisation):
     return list(
-        Evidence.objects.filter(organisation=organisation)
+        Evidence.objects.visible_to(request.user)
+        .filter(organisation=organisation)
         .select_related("evidence_type")
         .order_by("-document_date", "title")
     )
@@ -589,7 +597,7 @@ def respond(request, public_id):
     if not permissions.can_respond_to_condition(request.user, condition):
         return _forbidden(request, "Only the CCG lead can respond to a condition while it is open.")
     organisation = condition.decision.assessment.organisation
-    library = _library(organisation)
+    library = _library(request, organisation)
     form = ResponseForm(request.POST, evidence=library)
     if form.is_valid():
         chosen = [e for e in library if str(e.public_id) in set(form.cleaned_data["evidence"])]
@@ -669,12 +677,14 @@ def act(request, public_id):
 
 @require_GET
 def published(request, cycle_id):
-    cycle = get_object_or_404(Cycle.objects.select_related("framework"), public_id=cycle_id)
+    # Published decisions are public: any cycle's page lists them (and nothing else) to anyone.
+    cycles = Cycle.objects.only("pk", "name", "public_id")  # scoped: the public page of published decisions
+    cycle = get_object_or_404(cycles, public_id=cycle_id)
     decisions = list(
-        Decision.objects.published()
+        Decision.objects.published()  # scoped: published decisions are public
         .filter(assessment__cycle=cycle)
         .select_related("assessment__organisation")
-        .prefetch_related(Prefetch("conditions", queryset=Condition.objects.select_related("domain")))
+        .prefetch_related(CONDITIONS)
         .order_by("assessment__organisation__name")
     )
     return render(

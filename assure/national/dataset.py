@@ -1112,6 +1112,217 @@ def surveys(ds: Dataset) -> None:
         ds.surveys += survey_rows
 
 
+def assessor_decisions(ds: Dataset) -> None:
+    """Assessors' judgements and the panel's decisions, with conditions at every stage.
+
+    In every closed cycle each submitted self-assessment is judged domain by domain by one assessor of its region
+    (a second one, who sometimes disagrees, for about one in five), then decided: the outcome the judgements point
+    to (now and then another, with the panel's reason), published for most, with a condition for every domain
+    judged met with conditions or not met. Conditions due by today are mostly discharged (after a response with
+    evidence), some escalated or awaiting an assessor, a few still open. In the open cycle about half the submitted
+    self-assessments are judged, none decided yet.
+    """
+    from assure.decisions import rules
+    from assure.decisions.models import (
+        REVIEW_INTERVAL_MONTHS,
+        Condition,
+        ConditionEvent,
+        Decision,
+        Judgement,
+        add_months,
+    )
+
+    rng = ds.rng("assessor_decisions")
+    domains = list(ds.framework.domains.order_by("number"))
+    numbers = [str(d.number) for d in domains]
+    levels = list(Condition.SupportLevel.values)
+    ccgs = {ccg.pk: ccg for ccg in ds.ccgs}
+    with _historic(Judgement, Decision, Condition, ConditionEvent):
+        for index, cycle in enumerate(ds.cycles):
+            open_cycle = index == len(ds.cycles) - 1
+            latest: dict[int, list] = {}
+            for assessment_id, domain_results in (
+                Submission.objects.filter(assessment__cycle=cycle)
+                .order_by("assessment_id", "number")
+                .values_list("assessment_id", "snapshot__domains")
+            ):
+                latest[assessment_id] = domain_results or []
+            assessments = list(
+                Assessment.objects.filter(cycle=cycle, pk__in=list(latest)).only(
+                    "pk", "organisation_id", "cycle_id"
+                )
+            )
+            judged_on = cycle.starts_on + datetime.timedelta(days=100)
+            decided_base = cycle.starts_on + datetime.timedelta(days=150)
+            judgements, plans = [], []
+            for assessment in ds.bar(assessments, f"Judgements {index + 1}"):
+                if open_cycle and rng.random() < 0.5:
+                    continue
+                ccg = ccgs[assessment.organisation_id]
+                assessors = ds.assessors.get(ccg.region_id) or []
+                if not assessors:
+                    continue
+                met = {d["number"]: d["meets_threshold"] for d in latest[assessment.pk]}
+                chosen = rng.sample(assessors, 2 if len(assessors) > 1 and rng.random() < 0.2 else 1)
+                pairs = []
+                for position, assessor in enumerate(chosen):
+                    for domain in domains:
+                        if met.get(domain.number):
+                            value = (
+                                Judgement.Value.MET
+                                if rng.random() < 0.93
+                                else Judgement.Value.MET_WITH_CONDITIONS
+                            )
+                        else:
+                            value = (
+                                Judgement.Value.MET_WITH_CONDITIONS
+                                if rng.random() < 0.75
+                                else Judgement.Value.NOT_MET
+                            )
+                        if position and rng.random() < 0.15:
+                            value = rng.choice(Judgement.Value.values)
+                        when = _at(min(ds.today, judged_on + datetime.timedelta(days=rng.randrange(30))), rng)
+                        judgements.append(
+                            Judgement(
+                                public_id=ds.uuid(rng),
+                                assessment=assessment,
+                                domain=domain,
+                                assessor=assessor,
+                                value=value,
+                                rationale=rng.choice(names.NARRATIVES),
+                                version=1,
+                                created_at=when,
+                                updated_at=when,
+                            )
+                        )
+                        pairs.append((str(domain.number), value))
+                if not open_cycle:
+                    plans.append((assessment, chosen[0], pairs))
+            _bulk(Judgement, judgements)
+
+            decisions, wanted = [], []
+            for assessment, assessor, pairs in plans:
+                outcome = rules.suggested_outcome(pairs, numbers) or rules.ESTABLISHED_NOT_AUTHORISED
+                reason = ""
+                if rng.random() < 0.03:
+                    outcome = rng.choice([o for o in rules.OUTCOMES if o != outcome])
+                if rules.contradicts(outcome, pairs, numbers):
+                    reason = "The panel weighed evidence presented at the panel meeting."
+                decided_on = min(ds.today, decided_base + datetime.timedelta(days=rng.randrange(30)))
+                published = rng.random() < 0.9
+                when = _at(decided_on, rng)
+                decisions.append(
+                    Decision(
+                        public_id=ds.uuid(rng),
+                        assessment=assessment,
+                        outcome=outcome,
+                        decided_on=decided_on,
+                        panel=f"{assessor.get_full_name()} (chair)\nRegional panel member\nLay member",
+                        rationale=rng.choice(names.NARRATIVES),
+                        contradiction_reason=reason,
+                        snapshot={"outcome": outcome, "judgements": len(pairs), "generated": True},
+                        recorded_by=assessor,
+                        published_at=_at(min(ds.today, decided_on + datetime.timedelta(days=7)), rng)
+                        if published
+                        else None,
+                        version=1 if published else 0,
+                        created_at=when,
+                        updated_at=when,
+                    )
+                )
+                weak = sorted({int(d) for d, v in pairs if v != "met"})
+                if outcome == rules.AUTHORISED:
+                    weak = []
+                elif outcome == rules.AUTHORISED_WITH_CONDITIONS and not weak:
+                    weak = [rng.choice(domains).number]
+                wanted.append((assessor, published, weak))
+            _bulk(Decision, decisions)
+
+            conditions, histories = [], []
+            by_number = {d.number: d for d in domains}
+            for decision, (assessor, published, weak) in zip(decisions, wanted, strict=True):
+                for number in weak:
+                    due = decision.decided_on + datetime.timedelta(days=rng.randrange(90, 271))
+                    status = Condition.Status.OPEN
+                    roll = rng.random()
+                    if published and due <= ds.today:
+                        status = (
+                            Condition.Status.DISCHARGED
+                            if roll < 0.7
+                            else Condition.Status.ESCALATED
+                            if roll < 0.8
+                            else Condition.Status.EVIDENCE_SUBMITTED
+                            if roll < 0.9
+                            else Condition.Status.OPEN
+                        )
+                    elif published and roll < 0.3:
+                        status = Condition.Status.EVIDENCE_SUBMITTED
+                    responded_on = min(ds.today, decision.decided_on + (due - decision.decided_on) * 2 // 3)
+                    discharged_on = min(
+                        ds.today, responded_on + datetime.timedelta(days=rng.randrange(1, 30))
+                    )
+                    when = _at(decision.decided_on, rng)
+                    conditions.append(
+                        Condition(
+                            public_id=ds.uuid(rng),
+                            decision=decision,
+                            domain=by_number[number],
+                            text=f"Show the basics of domain {number} in place, with evidence the board has agreed.",
+                            support_level=rng.choice(levels),
+                            due=due,
+                            status=status,
+                            raised_on=decision.decided_on,
+                            discharged_on=discharged_on if status == Condition.Status.DISCHARGED else None,
+                            next_review_on=None
+                            if status == Condition.Status.DISCHARGED
+                            else add_months(decision.decided_on, REVIEW_INTERVAL_MONTHS),
+                            version={"open": 0, "evidence_submitted": 1, "escalated": 1, "discharged": 2}[
+                                status
+                            ],
+                            created_at=when,
+                            updated_at=when,
+                        )
+                    )
+                    histories.append((assessor, status, responded_on, discharged_on))
+            _bulk(Condition, conditions)
+
+            events, links = [], []
+            for condition, (assessor, status, responded_on, discharged_on) in zip(
+                conditions, histories, strict=True
+            ):
+                ccg_id = condition.decision.assessment.organisation_id
+                lead = ds.staff[ccg_id][0]
+                steps = []
+                if status in (Condition.Status.EVIDENCE_SUBMITTED, Condition.Status.DISCHARGED):
+                    steps.append(("response", "open", "evidence_submitted", lead, responded_on))
+                if status == Condition.Status.DISCHARGED:
+                    steps.append(("discharge", "evidence_submitted", "discharged", assessor, discharged_on))
+                if status == Condition.Status.ESCALATED:
+                    steps.append(("escalation", "open", "escalated", assessor, condition.due))
+                for kind, before, after, actor, day in steps:
+                    event = ConditionEvent(
+                        public_id=ds.uuid(rng),
+                        condition=condition,
+                        kind=kind,
+                        text=rng.choice(names.NARRATIVES),
+                        status_before=before,
+                        status_after=after,
+                        actor=actor,
+                        happened_on=day,
+                        created_at=_at(day, rng),
+                        updated_at=_at(day, rng),
+                    )
+                    events.append(event)
+                    library = ds.evidence.get(ccg_id) or []
+                    if kind == "response" and library:
+                        links.append((event, rng.choice(library)))
+            _bulk(ConditionEvent, events)
+            _bulk(
+                ConditionEvent.evidence.through,
+                [ConditionEvent.evidence.through(conditionevent=e, evidence=ev) for e, ev in links],
+            )
+
+
 # The generators, run in this order; each commits its own work (in one transaction, or in batches when big). Features not built yet add theirs here as they
 # land, reading what the earlier generators left on the Dataset (ds.ccgs, ds.partners, ds.staff, ds.cycles…):
 #
@@ -1126,6 +1337,7 @@ GENERATORS: list[Callable[[Dataset], None]] = [
     self_assessments,
     partnership_reviews,
     surveys,
+    assessor_decisions,
     development_plans,
 ]
 
@@ -1156,6 +1368,26 @@ def _delete_evidence_files() -> None:
         default_storage.delete(name)
 
 
+def _delete_decisions(what: str) -> None:
+    from assure.decisions.models import AssessorRating, Condition, ConditionEvent, Decision, Judgement
+
+    national = Q(assessment__cycle__in=national_cycles()) | Q(
+        assessment__organisation__in=national_organisations()
+    )
+    decisions = Decision.objects.filter(national)
+    querysets = {
+        "event_evidence": lambda: ConditionEvent.evidence.through.objects.filter(
+            conditionevent__condition__decision__in=decisions
+        ),
+        "events": lambda: ConditionEvent.objects.filter(condition__decision__in=decisions),
+        "conditions": lambda: Condition.objects.filter(decision__in=decisions),
+        "decisions": lambda: decisions,
+        "ratings": lambda: AssessorRating.objects.filter(national),
+        "judgements": lambda: Judgement.objects.filter(national),
+    }
+    querysets[what]().delete()
+
+
 # Fast deletes of the big tables, children first. Whatever is left (and anything a newer app hangs off these
 # organisations, cycles or people) goes with the final cascading deletes in `reset()`.
 RESET_STEPS: list[Callable[[], object]] = [
@@ -1172,6 +1404,10 @@ RESET_STEPS: list[Callable[[], object]] = [
     lambda: SideRating.objects.filter(review__ccg__in=national_organisations()).delete(),
     lambda: AgreedItem.objects.filter(review__ccg__in=national_organisations()).delete(),
     lambda: PartnershipReview.objects.filter(ccg__in=national_organisations()).delete(),
+    *[
+        partial(_delete_decisions, name)
+        for name in ("event_evidence", "events", "conditions", "decisions", "ratings", "judgements")
+    ],
     lambda: Submission.objects.filter(assessment__cycle__in=national_cycles()).delete(),
     lambda: Submission.objects.filter(assessment__organisation__in=national_organisations()).delete(),
     lambda: ItemResponse.objects.filter(assessment__cycle__in=national_cycles()).delete(),

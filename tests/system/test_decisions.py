@@ -29,8 +29,13 @@ def test_each_role_can_reach_every_decisions_page(page, live_server, demo_site, 
     # Given someone with this role has signed in
     sign_in(page, email)
 
-    # When they follow every link from the assessor queue (if theirs) and the conditions
-    starts = (["/decisions/"] if email in REVIEWERS else []) + ["/decisions/conditions/"]
+    # When they follow every link from the assessor queue (if theirs) and the conditions, and open the pages with
+    # forms: the decision form (Islington), adding a condition (Tower Hamlets), an open condition
+    starts = ["/decisions/conditions/"]
+    if email in REVIEWERS:
+        starts += ["/decisions/", *_form_pages(judges=email != "region@example.org")]
+    if email == "ccg3.lead@example.org":
+        starts.append(_open_condition())
     report = crawl(page, live_server.url, starts, limit=60, skip=OUTSIDE_DECISIONS)
     record_crawl(report)
 
@@ -45,6 +50,26 @@ def test_each_role_can_reach_every_decisions_page(page, live_server, demo_site, 
         assert any(p.startswith("/decisions/published/") for p in paths), paths
     if email == "ccg3.lead@example.org":
         assert any(re.fullmatch(r"/decisions/conditions/[0-9a-f-]{36}/", p) for p in paths), paths
+
+
+def _form_pages(*, judges: bool) -> list[str]:
+    from assure.assessments.models import Assessment
+
+    islington = Assessment.objects.get(organisation__code="08H")
+    tower = Assessment.objects.get(organisation__code="08V")
+    pages = [f"/decisions/review/{islington.public_id}/decision/", _open_condition()]
+    if judges:  # adding a condition is for assessors and platform admins
+        pages.append(f"/decisions/review/{tower.public_id}/decision/conditions/add/")
+    return pages
+
+
+def _open_condition() -> str:
+    from assure.decisions.models import Condition
+
+    condition = Condition.objects.filter(
+        status="open", decision__assessment__organisation__code="08V"
+    ).first()
+    return f"/decisions/conditions/{condition.public_id}/"
 
 
 def test_a_visitor_sees_the_published_decisions(page, live_server, demo_site, record_crawl):

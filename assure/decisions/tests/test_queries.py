@@ -1,0 +1,48 @@
+import datetime
+
+from assure.decisions import services
+from assure.decisions.queries import ccgs_free_of_conditions_over_time, queue
+
+from .factories import decide, judge_all
+
+
+def test_ccgs_free_of_conditions_by_quarter_end(demo, fresh, django_assert_num_queries):
+    # The demo: Newham authorised, Tower Hamlets with two conditions still open.
+    judge_all(fresh, demo.assessor, {2: "met_with_conditions"})
+    decision = decide(
+        fresh, demo.assessor, outcome="authorised_with_conditions", conditions=[("2", "Plan.", "toolkit", 30)]
+    )
+    condition = decision.conditions.get()
+    until = decision.decided_on + datetime.timedelta(days=400)
+    with django_assert_num_queries(2):
+        before = ccgs_free_of_conditions_over_time(demo.cycle, until=until)
+    assert before and all(q.with_open_conditions == 2 for q in before if q.decided == 3)
+
+    evidence_type = demo.framework.evidence_types.first()
+    evidence = fresh.organisation.evidence.create(
+        title="Plan",
+        evidence_type=evidence_type,
+        document_date=decision.decided_on,
+        url="https://example.org/p",
+    )
+    lead = fresh.organisation.memberships.get().user
+    condition = services.condition_respond(
+        condition=condition, user=lead, text="Done.", evidence=[evidence], version=0
+    )
+    discharged_on = decision.decided_on + datetime.timedelta(days=100)
+    services.condition_discharge(
+        condition=condition, user=demo.assessor, note="", version=1, today=discharged_on
+    )
+
+    after = ccgs_free_of_conditions_over_time(demo.cycle, until=until)
+    last = after[-1]
+    assert (last.decided, last.free, last.with_open_conditions) == (3, 2, 1)
+    first_with_all = next(q for q in after if q.decided == 3)
+    if first_with_all.quarter_end < discharged_on:
+        assert first_with_all.free == 1
+    only = ccgs_free_of_conditions_over_time(demo.cycle, ccg_ids=[fresh.organisation_id], until=until)
+    assert only[-1].free == 1 and only[-1].decided == 1
+
+
+def test_the_queue_for_an_outsider_is_empty(outsider):
+    assert queue(outsider) == []
