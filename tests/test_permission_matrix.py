@@ -175,7 +175,8 @@ PAGES: dict[str, str] = {
     "partnerships:side_domain":                      "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "partnerships:side_save":                        "*=405",
     "plans:add":                                     "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
-    "plans:edit":                                    "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
+    "plans:edit":                                    "visitor=302 ccg_lead=200 ccg_staff,admin=403 *=404",
+    "plans:edit#own":                                "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
     "plans:export":                                  "visitor=302 outsider,ccg2_lead=404 *=200",
     "plans:gather":                                  "*=405",
     "plans:latest":                                  "outsider,ccg2_lead=404 *=302",
@@ -248,8 +249,8 @@ POSTS: dict[str, str] = {
     "partnerships:agree_save":                       "visitor,ccg_staff,hwb_member=302 ccg_lead,hwb_lead=200 *=404",
     "plans:gather":                                  "visitor,ccg_lead=302 outsider,ccg2_lead=404 *=403",
     "plans:add":                                     "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
-    "plans:edit":                                    "visitor=302 ccg_lead=200 outsider,ccg2_lead=404 *=403",
-    "plans:status":                                  "visitor,ccg_lead=302 outsider,ccg2_lead=404 *=403",
+    "plans:edit":                                    "visitor=302 ccg_lead=200 ccg_staff,admin=403 *=404",
+    "plans:status":                                  "visitor,ccg_lead=302 ccg_staff,admin=403 *=404",
     "plans:status#own":                              "visitor,ccg_lead,ccg_staff=302 outsider,ccg2_lead=404 *=403",
     "goodpractice:create":                           "visitor=302 admin,region_lead,assessor=404 *=200",
     "goodpractice:edit":                             "visitor=302 ccg_lead,ccg_staff=200 *=404",
@@ -288,7 +289,7 @@ API: dict[str, str] = {
     "POST /api/v1/good-practice/{id}/submit":        "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=200 *=404",
     "POST /api/v1/partnerships/{id}/release":        "visitor=401 ccg_lead,hwb_lead=409 ccg_staff,hwb_member=403 *=404",
     "GET /api/v1/plans/{ccg_code}":                  "visitor=401 outsider,ccg2_lead=404 *=200",
-    "POST /api/v1/plans/actions/{action_id}/status": "visitor=401 ccg_lead=200 outsider,ccg2_lead=404 *=403",
+    "POST /api/v1/plans/actions/{action_id}/status": "visitor=401 ccg_lead=200 ccg_staff,admin=403 *=404",
     "POST /api/v1/plans/actions/{action_id}/status#own": "visitor=401 ccg_lead,ccg_staff=200 outsider,ccg2_lead=404 *=403",
     "POST /api/v1/surveys/{id}/close":               "visitor=401 admin,region_lead,ccg_lead=200 assessor,ccg_staff=403 *=404",
     "POST /api/v1/surveys/{id}/invitations":         "visitor=401 admin,region_lead,ccg_lead=202 assessor,ccg_staff=403 *=404",
@@ -326,7 +327,8 @@ def open_survey(w):
 
 
 def plan_action(w, *, own: bool = False):
-    """A Camden development plan action: gathered (owned by no contributor), or its own owned by the contributor."""
+    """A Camden development plan action: one gathered from its draft self-assessment (so seen only by the CCG's
+    people), or its own, owned by the contributor (seen by every reader of the plan)."""
     from assure.plans.models import Action
 
     actions = Action.objects.filter(plan__cycle=w.cycle, plan__organisation=w.ccg)
@@ -378,6 +380,7 @@ URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "plans:edit": lambda w: {"public_id": plan_action(w).public_id},
     "plans:status": lambda w: {"public_id": plan_action(w).public_id},
     "plans:status#own": lambda w: {"public_id": plan_action(w, own=True).public_id},
+    "plans:edit#own": lambda w: {"public_id": plan_action(w, own=True).public_id},
     "reports:dashboard_export": lambda w: {"fmt": "csv"},
     "reports:cycle_workbook": lambda w: {"public_id": w.cycle.public_id},
     "reports:report": submitted,

@@ -534,7 +534,8 @@ def _demo_plans(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) ->
 
     - Camden: items of its draft self-assessment below the threshold, and an action of its own owned by the
       contributor; two overdue, one in progress;
-    - Islington: the actions agreed with its HWB and the survey's low-agreement domains; some overdue, some done.
+    - Islington: the actions agreed with its HWB and the survey's low-agreement domains; some overdue, some done;
+    - any CCG whose authorisation decision is published with conditions: an action per condition, following it.
     """
     from assure.plans import services as plan_services
     from assure.plans.models import Action, Plan
@@ -576,6 +577,22 @@ def _demo_plans(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) ->
             plan_services.action_set_status(
                 action=action, user=islington_lead, status=Action.Status.DONE, version=action.version
             )
+
+    # Every other CCG whose authorisation decision is published with conditions: its plan holds them.
+    from assure.decisions.models import Condition
+    from assure.organisations.models import Membership
+
+    conditioned = set(
+        Condition.objects.filter(
+            decision__assessment__cycle=cycle, decision__published_at__isnull=False
+        ).values_list("decision__assessment__organisation", flat=True)
+    )
+    for ccg in ccgs[2:]:
+        if ccg.pk in conditioned:
+            lead = (
+                Membership.objects.filter(organisation=ccg, role=Role.CCG_LEAD).select_related("user").first()
+            )
+            plan_services.plan_gather(cycle=cycle, ccg=ccg, user=lead.user if lead else None)
 
 
 def _demo_plans_carried_over(cycle: Cycle, ccgs: list[Organisation], today: datetime.date) -> None:

@@ -420,7 +420,7 @@ def is_good_practice_moderator(user) -> bool:
 # Development plans ----------------------------------------------------------------------------------------------
 #
 # A CCG's plan is read by its people, its partner HWBs' people, the regional leads and assessors of its region
-# and platform admins. The CCG lead manages it (gathers, adds and edits actions); a contributor may change the
+# and platform admins (actions drawn from a never-submitted self-assessment only by the CCG's people). The CCG lead manages it (gathers, adds and edits actions); a contributor may change the
 # status of an action they own. Everyone else gets 404.
 
 
@@ -442,12 +442,19 @@ def visible_plans(user, queryset: QuerySet) -> QuerySet:
     return queryset.none() if condition is None else queryset.filter(condition)
 
 
+# An action gathered from a self-assessment that has never been submitted tells of the draft: only the CCG's own
+# people (and platform admins) see it, as they alone see the draft.
+DRAFT_ACTION = Q(source="self_assessment", assessment__first_submitted_at__isnull=True)
+
+
 def visible_plan_actions(user, queryset: QuerySet) -> QuerySet:
     scope = scope_for(user)
     if scope.is_admin:
         return queryset
     condition = _plan_reader_condition(scope, "plan__organisation")
-    return queryset.none() if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset.none()
+    return queryset.filter((condition & ~DRAFT_ACTION) | Q(plan__organisation__in=scope.ccg_ids))
 
 
 def can_read_plan(user, organisation) -> bool:

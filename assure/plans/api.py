@@ -119,7 +119,11 @@ def plan_detail(request, ccg_code: str, cycle: UUID | None = None):
     today = timezone.localdate()
     actions = []
     if plan is not None:
-        actions = list(plan.actions.select_related("owner", "domain", "item", "carried_from__plan__cycle"))
+        actions = list(
+            Action.objects.visible_to(request.auth)
+            .filter(plan=plan)
+            .select_related("owner", "domain", "item", "carried_from__plan__cycle")
+        )
     actions.sort(
         key=lambda a: rules.sort_key(
             due=a.due,

@@ -84,6 +84,22 @@ def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def from_draft(action: Action) -> bool:
+    """Whether the action was gathered from a self-assessment that has never been submitted. Such an action says
+    something about the draft, so only the CCG's own people see it (see permissions.visible_plan_actions)."""
+    if action.source != Action.Source.SELF_ASSESSMENT:
+        return False
+    from assure.assessments.models import Assessment
+
+    return not Assessment.objects.filter(pk=action.assessment_id, first_submitted_at__isnull=False).exists()
+
+
+def audit_organisation(action: Action, ccg: Organisation) -> Organisation | None:
+    """The organisation an action's audit events are filed under. Events about an action from a draft carry none:
+    the organisation-wide audit log is read by assessors, who must not read about a draft."""
+    return None if from_draft(action) else ccg
+
+
 def plan_for(*, cycle: Cycle, ccg: Organisation) -> Plan | None:
     return Plan.objects.filter(cycle=cycle, organisation=ccg).first()
 
@@ -272,7 +288,7 @@ def condition_sync(*, condition) -> int:
             actor=None,
             action="plan.action_follows_condition",
             obj=action,
-            organisation=action.plan.organisation,
+            organisation=audit_organisation(action, action.plan.organisation),
             context=_clip(f"Development plan action follows its condition: {action.title}", 200),
             before=before,
             after=action.as_audit(),
@@ -340,7 +356,7 @@ def plan_gather(*, cycle: Cycle, ccg: Organisation, user) -> GatherOutcome:
             actor=user,
             action="plan.action_gathered",
             obj=action,
-            organisation=ccg,
+            organisation=audit_organisation(action, ccg),
             context=_clip(f"Development plan action: {action.title}", 200),
             after={**action.as_audit(), "source": action.source},
         )
@@ -432,7 +448,7 @@ def _locked_update(action: Action, user, version: int, **fields) -> Action:
             actor=user,
             action="plan.action_changed",
             obj=after,
-            organisation=after.plan.organisation,
+            organisation=audit_organisation(after, after.plan.organisation),
             context=_clip(f"Development plan action: {after.title}", 200),
             before=before.as_audit(),
             after=after.as_audit(),
@@ -528,7 +544,7 @@ def plan_carry_over(*, ccg: Organisation, from_cycle: Cycle, to_cycle: Cycle, us
             actor=user,
             action="plan.action_carried_over",
             obj=action,
-            organisation=ccg,
+            organisation=audit_organisation(action, ccg),
             context=_clip(f"Carried over from {from_cycle.name}: {action.title}", 200),
             after={**action.as_audit(), "from_cycle": from_cycle.name},
         )

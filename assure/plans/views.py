@@ -103,7 +103,7 @@ class SourceLinks:
     """Where each action came from, linked only when the reader may open it (no link to a page they would get
     404 on): the self-assessment, partnership review and survey are each checked with one query."""
 
-    def __init__(self, user, actions: list[Action]):
+    def __init__(self, user, actions: list[Action], ccg):
         from assure.assessments.models import Assessment
         from assure.partnerships.models import PartnershipReview
         from assure.surveys.models import Survey
@@ -115,6 +115,8 @@ class SourceLinks:
             return dict(model.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "public_id"))
 
         self.assessments = visible(Assessment, (a.assessment_id for a in actions))
+        # The CCG's own people open the item's domain; everyone else the self-assessment as they may read it.
+        self.member = permissions.is_ccg_member(user, ccg.pk)
         self.reviews = visible(
             PartnershipReview, (a.agreed_item.review_id for a in actions if a.agreed_item_id)
         )
@@ -122,9 +124,10 @@ class SourceLinks:
 
     def url(self, action: Action) -> str | None:
         if action.source == Action.Source.SELF_ASSESSMENT and action.assessment_id in self.assessments:
-            return reverse(
-                "assessments:domain", args=[self.assessments[action.assessment_id], action.item.domain.number]
-            )
+            public_id = self.assessments[action.assessment_id]
+            if self.member:
+                return reverse("assessments:domain", args=[public_id, action.item.domain.number])
+            return reverse("assessments:task_list", args=[public_id])
         if action.source == Action.Source.PARTNERSHIP and action.agreed_item_id:
             review = self.reviews.get(action.agreed_item.review_id)
             return reverse("partnerships:review", args=[review]) if review else None
@@ -133,17 +136,21 @@ class SourceLinks:
         return None
 
 
-def _actions(plan: Plan | None):
+def _actions(plan: Plan | None, user):
     if plan is None:
         return Action.objects.none()
-    return plan.actions.select_related(
-        "owner",
-        "domain",
-        "item__domain",
-        "agreed_item__item",
-        "agreed_item__review__hwb",
-        "carried_from__plan__cycle",
-        "updated_by",
+    return (
+        Action.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related(
+            "owner",
+            "domain",
+            "item__domain",
+            "agreed_item__item",
+            "agreed_item__review__hwb",
+            "carried_from__plan__cycle",
+            "updated_by",
+        )
     )
 
 
@@ -221,10 +228,10 @@ def plan_detail(request, code, cycle_id, fmt=None):
     cycle = _cycle(ccg, cycle_id)
     plan = services.plan_for(cycle=cycle, ccg=ccg)
     today = timezone.localdate()
-    everything = list(_actions(plan))
+    everything = list(_actions(plan, request.user))
     actions, chosen = _filter(everything, request, today)
     actions = _sorted(actions, today)
-    links = SourceLinks(request.user, actions)
+    links = SourceLinks(request.user, actions, ccg)
     rows = [_row(request, a, ccg, today, links) for a in actions]
     if fmt:
         return export_response(
@@ -283,14 +290,15 @@ def plan_list(request):
     pairs = [m for m in memberships if permissions.can_read_plan(request.user, m.organisation)]
     today = timezone.localdate()
     counts = {
-        (p["cycle_id"], p["organisation_id"]): p
-        for p in Plan.objects.visible_to(request.user)
-        .values("cycle_id", "organisation_id")
+        (p["plan__cycle_id"], p["plan__organisation_id"]): p
+        for p in Action.objects.visible_to(request.user)
+        .values("plan__cycle_id", "plan__organisation_id")
         .annotate(
-            total=Count("actions"),
-            active=Count("actions", filter=Q(actions__status__in=rules.ACTIVE)),
-            overdue=Count("actions", filter=Q(actions__status__in=rules.ACTIVE, actions__due__lt=today)),
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status__in=rules.ACTIVE)),
+            overdue=Count("pk", filter=Q(status__in=rules.ACTIVE, due__lt=today)),
         )
+        .order_by()
     }
     rows = [
         {"cycle": m.cycle, "ccg": m.organisation, "counts": counts.get((m.cycle_id, m.organisation_id))}
@@ -450,7 +458,7 @@ def action_status(request, public_id):
         error_text = "; ".join(str(e) for errors in form.errors.values() for e in errors)
     if htmx:
         action = _action(request, action.public_id)
-        links = SourceLinks(request.user, [action])
+        links = SourceLinks(request.user, [action], ccg)
         row = _row(request, action, ccg, today, links, stale=stale or error_text, saved=saved)
         return render(request, "plans/action_row.html", {"row": row, "ccg": ccg, "cycle": cycle})
     if saved:

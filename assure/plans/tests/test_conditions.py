@@ -85,3 +85,33 @@ def test_gathering_brings_a_changed_condition_into_line(demo, decision):
     Condition.objects.filter(pk=condition.pk).update(status="discharged", discharged_on=timezone.localdate())
     services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
     assert Action.objects.get(condition=condition).status == Action.Status.DONE
+
+
+def test_the_demo_gathers_the_conditions_of_published_decisions(demo):
+    from assure.assessments.services import assessment_get_or_create
+    from assure.core.demo import _demo_plans
+    from assure.plans.models import Plan
+
+    assessment = assessment_get_or_create(cycle=demo.cycle, organisation=demo.hackney)
+    decision = Decision.objects.create(
+        assessment=assessment,
+        outcome=Decision.Outcome.AUTHORISED_WITH_CONDITIONS,
+        decided_on=timezone.localdate(),
+        panel="Sam Assessor",
+        rationale="Two conditions.",
+        published_at=timezone.now(),
+    )
+    Condition.objects.create(
+        decision=decision,
+        domain=demo.cycle.framework.domains.get(number=3),
+        text="Agree the commissioning plan with the HWB",
+        support_level=Condition.SupportLevel.SUPPORT,
+        due=timezone.localdate() - datetime.timedelta(days=5),
+        status=Condition.Status.OPEN,
+        raised_on=timezone.localdate(),
+    )
+    Plan.objects.filter(cycle=demo.cycle).delete()
+    ccgs = [demo.ccg, demo.ccg2, demo.hackney]
+    _demo_plans(demo.cycle, ccgs, timezone.localdate())
+    action = Action.objects.get(plan__organisation=demo.hackney, source=Action.Source.CONDITION)
+    assert action.is_overdue() and action.domain.number == 3

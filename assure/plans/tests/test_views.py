@@ -32,7 +32,29 @@ def test_everyone_entitled_reads_camdens_plan(request, demo, who):
     response = client.get(plan_url(demo))
     assert response.status_code == 200
     assert "Publish the clinical leads" in response.text
-    assert "Bring item 1.3 up to the threshold" in response.text
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("ccg_lead_client", True),
+        ("ccg_staff_client", True),
+        ("platform_admin_client", True),
+        ("region_client", False),
+        ("assessor_client", False),
+        ("hwb_lead_client", False),
+    ],
+)
+def test_actions_from_a_draft_self_assessment_are_seen_only_by_the_ccg(request, demo, lead_action, who, sees):
+    # Camden's self-assessment has never been submitted: its items below the threshold tell of the draft.
+    client = request.getfixturevalue(who)
+    page = client.get(plan_url(demo))
+    assert ("Bring item 1.3 up to the threshold" in page.text) == sees
+    export = client.get(reverse("plans:export", args=[demo.ccg.code, demo.cycle.public_id, "csv"]))
+    assert ("Bring item 1.3" in export.content.decode()) == sees
+    assert (client.get(reverse("plans:list")).status_code) == 200
+    if not sees:
+        assert client.get(reverse("plans:edit", args=[lead_action.public_id])).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["outsider_client", "ccg2_lead_client"])
@@ -90,10 +112,18 @@ def test_filters(region_client, demo):
     assert nonsense.status_code == 200 and len(nonsense.context["rows"]) == nonsense.context["total"]
 
 
-def test_source_links_only_where_the_reader_may_follow(hwb_lead_client, ccg_lead_client, demo):
-    # The HWB cannot see Camden's draft self-assessment: no link to it.
-    rows = hwb_lead_client.get(plan_url(demo)).context["rows"]
-    assert all(r.source_url is None for r in rows if r.action.source == "self_assessment")
+def test_source_links_only_where_the_reader_may_follow(hwb_lead_client, ccg_lead_client, demo, camden_plan):
+    from assure.surveys.models import Survey
+
+    survey = Survey.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+    Action.objects.create(
+        plan=camden_plan, title="Act on the survey", source="survey", survey=survey, source_key="survey:9"
+    )
+    # The HWB cannot see Camden's survey: no link to it.
+    rows = hwb_lead_client.get(plan_url(demo), {"source": "survey"}).context["rows"]
+    assert [(r.action.title, r.source_url) for r in rows] == [("Act on the survey", None)]
+    rows = ccg_lead_client.get(plan_url(demo), {"source": "survey"}).context["rows"]
+    assert rows[0].source_url == reverse("surveys:results", args=[survey.public_id])
     rows = ccg_lead_client.get(plan_url(demo)).context["rows"]
     linked = [r.source_url for r in rows if r.action.source == "self_assessment"]
     assert linked and all(url and url.startswith("/assessments/") for url in linked)
@@ -115,10 +145,9 @@ def test_only_the_lead_gathers_adds_and_edits(request, demo, lead_action):
             == 403
         )
         assert client.get(reverse("plans:add", args=[demo.ccg.code, demo.cycle.public_id])).status_code == 403
-        assert (
-            client.post(reverse("plans:edit", args=[lead_action.public_id]), {"title": "x"}).status_code
-            == 403
-        )
+        # The gathered action tells of Camden's draft: outside the CCG it is not even there.
+        edit = client.post(reverse("plans:edit", args=[lead_action.public_id]), {"title": "x"})
+        assert edit.status_code == (403 if who in ("ccg_staff_client", "platform_admin_client") else 404)
     lead_action.refresh_from_db()
     assert lead_action.title != "x"
 
@@ -141,10 +170,13 @@ def test_a_contributor_changes_the_status_of_an_action_they_own(ccg_staff_client
     assert event.before["status"] == "in_progress" and event.after["status"] == "done"
 
 
-@pytest.mark.parametrize("who", ["ccg_staff_client", "region_client", "assessor_client", "hwb_lead_client"])
-def test_forged_status_changes_by_those_who_may_only_read_are_refused(request, demo, lead_action, who):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("ccg_staff_client", 403), ("region_client", 404), ("assessor_client", 404), ("hwb_lead_client", 404)],
+)
+def test_forged_status_changes_by_those_who_may_not_act_are_refused(request, demo, lead_action, who, status):
     response = _status(request.getfixturevalue(who), lead_action, "dropped")
-    assert response.status_code == 403
+    assert response.status_code == status
     lead_action.refresh_from_db()
     assert lead_action.status == "open"
 
@@ -264,3 +296,17 @@ def test_home_page_and_task_list_link_to_the_plan(ccg_lead_client, demo):
         plan_url(demo)
         in ccg_lead_client.get(reverse("assessments:task_list", args=[assessment.public_id])).text
     )
+
+
+def test_readers_outside_the_ccg_are_linked_to_the_self_assessment_they_may_read(region_client, demo):
+    from assure.assessments.models import ItemResponse
+    from assure.plans import services
+
+    ItemResponse.objects.filter(
+        assessment__cycle=demo.cycle, assessment__organisation=demo.ccg2, item__code="3.1"
+    ).update(rating=1)
+    services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    rows = region_client.get(plan_url(demo, demo.ccg2), {"source": "self_assessment"}).context["rows"]
+    assert [r.source_detail for r in rows] == ["Item 3.1"]
+    response = region_client.get(rows[0].source_url, follow=True)
+    assert response.status_code == 200
