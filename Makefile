@@ -9,7 +9,7 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install assets run serve worker test test-unit test-system test-postgres lint format bench check clean
+.PHONY: install assets run serve worker test test-unit test-system test-faults test-postgres lint format bench soak check clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,9 @@ test-unit: install
 test-system: install ## Browser tests (Playwright + Debian's Chromium + axe-core)
 	$(BIN)/pytest -q -m system tests/system -p no:xdist
 
+test-faults: install ## Crash gunicorn and the worker mid-work, restart, check nothing is half-written
+	$(BIN)/pytest -q -m faults tests/faults -p no:xdist
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -84,6 +87,9 @@ format: install
 
 bench: install ## Load-test the national dataset with the production settings (see README: National dataset and benchmarks)
 	$(PY) -m bench.run
+
+soak: install ## Ten minutes of mixed traffic at concurrency 16; fails on any error or growing memory (see README)
+	$(PY) -m bench.soak
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles

@@ -112,6 +112,7 @@ PAGES: dict[str, str] = {
     "accounts:profile":                              "visitor=302 *=200",
     "accounts:revoke_token":                         "visitor=302 *=405",
     "admin:index":                                   "admin=200 *=302",
+    "api_not_found":                                 "*=404",
     "api:api-root":                                  "*=404",
     "api:openapi-json":                              "*=200",
     "api:openapi-view":                              "*=200",

@@ -1,10 +1,13 @@
 """The versioned JSON API. Each app contributes a router; scoping is the same as the web pages'."""
 
+import copy
 import hashlib
 import math
 import threading
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
@@ -47,7 +50,80 @@ class RateLimit(BaseThrottle):
         return getattr(self._local, "wait", None)
 
 
-api = NinjaAPI(
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+# The answers any operation may give besides its own: declared once here so that every operation's entry in the
+# OpenAPI document lists them (and clients, and the schema checks in tests/test_api_schema.py, can rely on it).
+COMMON_RESPONSES = {
+    "429": _json(
+        {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}, "retry_after": {"type": "integer"}},
+            "required": ["detail", "retry_after"],
+        },
+        "Too many requests: wait `retry_after` seconds (also sent as `Retry-After`)",
+    ),
+}
+BAD_BODY = _json(DETAIL, "The body could not be read (not JSON, or not the form data declared)")
+UNAUTHORISED = _json(DETAIL, "No token, or a token that is not valid (or has been revoked)")
+NOT_FOUND = _json(DETAIL, "Nothing you may see has this id")
+INVALID = _json(
+    {
+        "type": "object",
+        "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+        "required": ["detail"],
+    },
+    "The request's parameters or body are not valid: `detail` lists each problem with its place (`loc`)",
+)
+
+
+class AssureAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The generated document, with the answers common to every operation added to each."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                # django-ninja keys the responses by int; the document's keys are strings.
+                responses = {
+                    str(status): response for status, response in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
+                for status, response in COMMON_RESPONSES.items():
+                    responses.setdefault(status, copy.deepcopy(response))
+                if operation.get("security"):
+                    responses.setdefault("401", copy.deepcopy(UNAUTHORISED))
+                if any(p["in"] == "path" for p in operation.get("parameters", [])):
+                    responses.setdefault("404", copy.deepcopy(NOT_FOUND))
+                if operation.get("requestBody"):
+                    responses.setdefault("400", copy.deepcopy(BAD_BODY))
+                if operation.get("parameters") or operation.get("requestBody"):
+                    _accept_validation_errors(responses)
+        return schema
+
+
+def _accept_validation_errors(responses: dict) -> None:
+    """422 is also what django-ninja answers when parameters or body do not match their declared types: an
+    operation whose own 422 has another shape documents both."""
+    invalid = copy.deepcopy(INVALID)
+    if "422" not in responses:
+        responses["422"] = invalid
+        return
+    content = responses["422"].setdefault("content", {}).setdefault("application/json", {})
+    declared = content.get("schema")
+    if declared is not None:
+        content["schema"] = {"anyOf": [declared, invalid["content"]["application/json"]["schema"]]}
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/ (an id that is not a UUID, say) answers like the API, in JSON."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
+
+
+api = AssureAPI(
     title="Assure API",
     version="1",
     description=(

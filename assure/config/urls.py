@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from .api import api
+from .api import api, not_found
 
 urlpatterns = [
     path("", include("assure.core.urls")),
@@ -18,4 +18,5 @@ urlpatterns = [
     path("plans/", include("assure.plans.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", not_found, name="api_not_found"),
 ]

@@ -47,7 +47,7 @@ class TokenOrAnonymous(PersonalToken):
 OPTIONAL_AUTH = TokenOrAnonymous()
 
 
-class OrganisationRef(Schema):
+class ExampleOrganisationRef(Schema):
     code: str
     name: str
     type: str = Field(description="The organisation type's code: `ccg` or `hwb`.")
@@ -68,7 +68,7 @@ class ExampleOut(Schema):
     results: str
     contact_name: str
     contact_email: str
-    organisation: OrganisationRef
+    organisation: ExampleOrganisationRef
     status: Literal["draft", "submitted", "changes_requested", "published", "rejected"]
     domains: list[int] = Field(description="Numbers of the domains it is tagged with.")
     themes: list[ThemeRef]

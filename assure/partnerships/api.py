@@ -19,6 +19,7 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from assure.assessments.api import CycleRef, InvalidOut, Message, OrganisationRef
 from assure.core import permissions
 
 from . import queries, services
@@ -27,16 +28,6 @@ from .models import SIDE_NAMES, AgreedItem, PartnershipReview, SideRating
 router = Router(tags=["partnerships"])
 
 Side = Literal["ccg", "hwb"]
-
-
-class OrganisationRef(Schema):
-    code: str
-    name: str
-
-
-class CycleRef(Schema):
-    id: str
-    name: str
 
 
 class ReviewOut(Schema):
@@ -59,7 +50,7 @@ class ActionOut(Schema):
     due: datetime.date
 
 
-class ItemOut(Schema):
+class ReviewItemOut(Schema):
     code: str
     domain: int
     tier: Literal["basics", "future"]
@@ -83,7 +74,7 @@ class ItemOut(Schema):
 
 class ReviewDetailOut(ReviewOut):
     your_sides: list[Side] = Field(description="The sides the caller rates for.")
-    items: list[ItemOut]
+    items: list[ReviewItemOut]
 
 
 class RatingIn(Schema):
@@ -101,28 +92,13 @@ class AgreementIn(Schema):
     version: int
 
 
-class Message(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class InvalidOut(Schema):
-    detail: list[FieldError]
-    errors: dict[str, str] = Field(default_factory=dict)
-
-
 class ConflictOut(Schema):
     detail: str
     code: Literal["stale", "locked", "incomplete", "not_released"]
     missing: list[str] = Field(
         default_factory=list, description="For `incomplete`: item codes still unrated."
     )
-    current: ItemOut | None = None
+    current: ReviewItemOut | None = None
 
 
 def _review(request, public_id: UUID) -> PartnershipReview:
@@ -227,7 +203,7 @@ def review_detail(request, id: UUID):
 
 @router.put(
     "/{uuid:id}/items/{code}",
-    response={200: ItemOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
+    response={200: ReviewItemOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
     summary="Rate one item for your side",
 )
 def rating_update(request, id: UUID, code: str, payload: RatingIn):
@@ -290,7 +266,7 @@ def release(request, id: UUID, side: Side | None = None):
 
 @router.put(
     "/{uuid:id}/items/{code}/agreed",
-    response={200: ItemOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
+    response={200: ReviewItemOut, 403: Message, 404: Message, 409: ConflictOut, 422: InvalidOut},
     summary="Record the agreed rating (and action) of one item",
 )
 def agreement_update(request, id: UUID, code: str, payload: AgreementIn):

@@ -82,9 +82,10 @@ def respond_url(token: str) -> str:
     return settings.SITE_URL + reverse("surveys:respond", args=[token])
 
 
-def _rotate_link(stakeholder: Stakeholder) -> str:
-    """Give the stakeholder a new link; the one before keeps working alongside it. Returns the new secret."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+def _rotate_link(stakeholder: Stakeholder, token: str | None = None) -> str:
+    """Give the stakeholder a new link (`token`, or a new secret); the one before keeps working alongside it.
+    Returns the new secret."""
+    token = token or secrets.token_urlsafe(TOKEN_BYTES)
     stakeholder.previous_token_hash = stakeholder.token_hash
     stakeholder.token_hash = token_hash(token)
     return token
@@ -509,15 +510,19 @@ class SendOutcome:
 
 
 def delivery_send(*, delivery_id: int) -> SendOutcome:
-    """Send one queued email (called by the worker). A new link is made for it, inside the same transaction as
-    the sending, so a failed send leaves the stakeholder's links as they were."""
+    """Send one queued email (called by the worker), in three steps so that no database transaction stays open
+    while the mail server is talking (on SQLite that would hold up every other write):
+
+    1. check that it is still due (a short transaction) and make the new link;
+    2. send it;
+    3. record the new link and the sending, if nobody else did meanwhile (a short transaction).
+
+    A failed send leaves the stakeholder's links as they were. A crash between 2 and 3 sends it again later (the
+    first copy's link never worked: it was not saved)."""
     try:
         with transaction.atomic():
             delivery = EmailDelivery.objects.select_for_update().filter(pk=delivery_id).first()
-            if delivery is None or delivery.status not in (
-                EmailDelivery.Status.QUEUED,
-                EmailDelivery.Status.RETRYING,
-            ):
+            if delivery is None or delivery.status not in PENDING_STATUSES:
                 return SendOutcome(delivery.status if delivery else "missing")
             stakeholder = (
                 Stakeholder.objects.select_for_update(of=("self",))
@@ -525,23 +530,29 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
                 .get(pk=delivery.stakeholder_id)
             )
             reason = _skip_reason(stakeholder, delivery.kind)
-            now = timezone.now()
             if reason:
                 delivery.status, delivery.error, delivery.last_attempt_at = (
                     EmailDelivery.Status.SKIPPED,
                     reason,
-                    now,
+                    timezone.now(),
                 )
                 delivery.save(update_fields=["status", "error", "last_attempt_at"])
                 return SendOutcome(delivery.status)
-            token = _rotate_link(stakeholder)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        build_email(stakeholder=stakeholder, kind=delivery.kind, token=token).send()
+        with transaction.atomic():
+            delivery = EmailDelivery.objects.select_for_update().get(pk=delivery_id)
+            if delivery.status not in PENDING_STATUSES:  # sent by another worker meanwhile
+                return SendOutcome(delivery.status)
+            stakeholder = Stakeholder.objects.select_for_update(of=("self",)).get(pk=delivery.stakeholder_id)
+            _rotate_link(stakeholder, token)
+            now = timezone.now()
             if delivery.kind == EmailDelivery.Kind.INVITATION:
                 stakeholder.invited_at = now
             else:
                 stakeholder.reminded_at = now
                 stakeholder.reminders += 1
             stakeholder.save()
-            build_email(stakeholder=stakeholder, kind=delivery.kind, token=token).send()
             delivery.status, delivery.sent_at, delivery.last_attempt_at = EmailDelivery.Status.SENT, now, now
             delivery.attempts += 1
             delivery.error = ""
@@ -558,6 +569,9 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
             delivery.save()
         delay = RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS)) - 1] if retry else None
         return SendOutcome(delivery.status, retry_in=delay)
+
+
+PENDING_STATUSES = (EmailDelivery.Status.QUEUED, EmailDelivery.Status.RETRYING)
 
 
 def _skip_reason(stakeholder: Stakeholder, kind: str) -> str:
