@@ -67,6 +67,7 @@ from assure.assessments.models import Assessment
 from assure.config.api import api
 from assure.core.demo import CYCLE_NAME, FRAMEWORK_SLUG
 from assure.cycles.models import Cycle
+from assure.decisions.models import Condition
 from assure.evidence.services import EvidenceInput, evidence_add
 from assure.frameworks.models import Framework
 from assure.goodpractice.models import Attachment, Example
@@ -210,6 +211,23 @@ PAGES: dict[str, str] = {
     "surveys:stakeholders":                          "visitor=302 admin,region_lead,ccg_lead,ccg_staff=200 *=404",
     "surveys:stakeholders_export":                   "visitor=302 ccg_lead=200 *=404",
     "surveys:start":                                 "*=405",
+    # Assessor review and decisions: the workspace is Islington's (submitted, judged, not decided; ccg2_lead belongs
+    # to it, so may not review it: 403); adding a condition and conditions are Haringey's (decided and published).
+    "decisions:queue":                               "visitor=302 admin,region_lead,assessor=200 *=404",
+    "decisions:review":                              "visitor=302 admin,region_lead,assessor=200 ccg2_lead=403 *=404",
+    "decisions:domain":                              "visitor=302 admin,region_lead,assessor=200 ccg2_lead=403 *=404",
+    "decisions:judge":                               "*=405",
+    "decisions:rate_item":                           "*=405",
+    "decisions:decision":                            "visitor=302 admin,region_lead,assessor=200 ccg2_lead=403 *=404",
+    "decisions:publish":                             "*=405",
+    "decisions:add_condition":                       "visitor=302 admin,assessor=200 region_lead=403 *=404",
+    "decisions:conditions":                          "visitor=302 *=200",
+    "decisions:condition":                           "visitor=302 admin,region_lead,assessor=200 *=404",
+    "decisions:respond":                             "*=405",
+    "decisions:act":                                 "*=405",
+    "decisions:published_index":                     "*=200",
+    "decisions:published":                           "*=200",
+    "decisions:decision#decided":                    "visitor=302 admin,region_lead,assessor=200 *=404",
     # The same pages for objects in another state (URL_KWARGS has their "app:name#variant" entries).
     "assessments:task_list#submitted":               "visitor,admin,region_lead,assessor=302 ccg2_lead=200 *=404",
     "evidence:library#islington":                    "visitor=302 ccg2_lead=200 *=404",
@@ -259,6 +277,13 @@ POSTS: dict[str, str] = {
     "goodpractice:moderate":                         "visitor=302 admin,region_lead=200 *=404",
     "goodpractice:add_attachment":                   "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "goodpractice:delete_attachment":                "visitor,ccg_lead,ccg_staff=302 *=404",
+    "decisions:judge":                               "visitor=302 admin,assessor=400 region_lead,ccg2_lead=403 *=404",
+    "decisions:rate_item":                           "visitor=302 admin,assessor=400 region_lead,ccg2_lead=403 *=404",
+    "decisions:decision":                            "visitor=302 admin,assessor=400 region_lead,ccg2_lead=403 *=404",
+    "decisions:publish":                             "visitor,admin,region_lead,assessor=302 *=404",
+    "decisions:add_condition":                       "visitor=302 admin,assessor=400 region_lead=403 *=404",
+    "decisions:respond":                             "visitor=302 admin,region_lead,assessor=403 *=404",
+    "decisions:act":                                 "visitor=302 admin,assessor=400 region_lead=403 *=404",
     "accounts:logout":                                "*=302",
 }
 
@@ -300,6 +325,14 @@ API: dict[str, str] = {
     "PUT /api/v1/good-practice/{id}":                "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=200 *=404",
     "PUT /api/v1/partnerships/{id}/items/{code}":    "visitor=401 ccg_lead,ccg_staff,hwb_lead,hwb_member=409 *=404",
     "PUT /api/v1/partnerships/{id}/items/{code}/agreed": "visitor=401 ccg_lead,hwb_lead=200 ccg_staff,hwb_member=403 *=404",
+    "GET /api/v1/queue":                             "visitor=401 admin,region_lead,assessor=200 *=403",
+    "PUT /api/v1/assessments/{id}/judgements/{domain}": "visitor=401 admin,assessor=200 region_lead,ccg2_lead=403 *=404",
+    "POST /api/v1/assessments/{id}/decision":        "visitor=401 admin,assessor=201 region_lead,ccg2_lead=403 *=404",
+    "GET /api/v1/conditions":                        "visitor=401 *=200",
+    "POST /api/v1/conditions/{id}/response":         "visitor=401 admin,region_lead,assessor=403 *=404",
+    "POST /api/v1/conditions/{id}/discharge":        "visitor=401 admin,assessor=200 region_lead=403 *=404",
+    "POST /api/v1/conditions/{id}/escalate":         "visitor=401 admin,assessor=200 region_lead=403 *=404",
+    "POST /api/v1/conditions/{id}/review":           "visitor=401 admin,assessor=200 region_lead=403 *=404",
     # The same operations for objects in another state (API_KWARGS has their "/path#variant" entries).
     "GET /api/v1/assessments/{id}#submitted":        "visitor=401 admin,region_lead,assessor,ccg2_lead=200 *=404",
     "GET /api/v1/surveys/{id}/results#open":         "visitor=401 admin,region_lead,assessor,ccg_lead,ccg_staff=409 *=404",
@@ -424,6 +457,18 @@ URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "goodpractice:add_attachment": lambda w: {"public_id": w.camden_example.public_id},
     "goodpractice:download": lambda w: {"public_id": w.attachment.public_id},
     "goodpractice:delete_attachment": lambda w: {"public_id": w.camden_attachment.public_id},
+    "decisions:review": submitted,
+    "decisions:domain": lambda w: {**submitted(w), "number": 1},
+    "decisions:judge": lambda w: {**submitted(w), "number": 1},
+    "decisions:rate_item": lambda w: {**submitted(w), "code": "1.1"},
+    "decisions:decision": submitted,
+    "decisions:publish": lambda w: {"public_id": w.decided.public_id},
+    "decisions:add_condition": lambda w: {"public_id": w.decided.public_id},
+    "decisions:condition": lambda w: {"public_id": w.open_condition.public_id},
+    "decisions:respond": lambda w: {"public_id": w.open_condition.public_id},
+    "decisions:act": lambda w: {"public_id": w.open_condition.public_id},
+    "decisions:published": lambda w: {"cycle_id": w.cycle.public_id},
+    "decisions:decision#decided": lambda w: {"public_id": w.decided.public_id},
     # Variants: the same URL for an object in another state ("app:name#variant" rows).
     "assessments:task_list#submitted": submitted,
     "evidence:library#islington": lambda w: {"code": w.submitted.organisation.code},
@@ -475,6 +520,12 @@ API_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "/api/v1/plans/actions/{action_id}/status#own": lambda w: {
         "action_id": plan_action(w, own=True).public_id
     },
+    "/api/v1/assessments/{id}/judgements/{domain}": lambda w: {"id": w.submitted.public_id, "domain": "1"},
+    "/api/v1/assessments/{id}/decision": lambda w: {"id": w.submitted.public_id},
+    "/api/v1/conditions/{id}/response": lambda w: {"id": w.open_condition.public_id},
+    "/api/v1/conditions/{id}/discharge": lambda w: {"id": w.evidence_condition.public_id},
+    "/api/v1/conditions/{id}/escalate": lambda w: {"id": w.open_condition.public_id},
+    "/api/v1/conditions/{id}/review": lambda w: {"id": w.open_condition.public_id},
     # Variants ("METHOD /path#variant" rows).
     "/api/v1/assessments/{id}#submitted": lambda w: {"id": w.submitted.public_id},
     "/api/v1/surveys/{id}/results#open": lambda w: {"id": w.open_survey.public_id},
@@ -528,6 +579,36 @@ API_BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
         "json": {"status": "done", "version": plan_action(w, own=True).version}
     },
     "PUT /api/v1/assessments/{id}/items/{code}": lambda w: {"json": _item_body(w)},
+    "PUT /api/v1/assessments/{id}/judgements/{domain}": lambda w: {
+        "json": {"value": "met", "rationale": "Sound."}
+    },
+    "POST /api/v1/assessments/{id}/decision": lambda w: {
+        "json": {
+            "outcome": "authorised_with_conditions",
+            "rationale": "Domain 3 needs provider engagement.",
+            "panel": ["Sam Assessor", "Priya Assessor"],
+            "conditions": [
+                {
+                    "domain": "3",
+                    "text": "Agree a provider plan.",
+                    "support_level": "support",
+                    "due": "2099-01-01",
+                }
+            ],
+        }
+    },
+    "POST /api/v1/conditions/{id}/response": lambda w: {
+        "json": {"text": "Done.", "evidence": [], "version": w.open_condition.version}
+    },
+    "POST /api/v1/conditions/{id}/discharge": lambda w: {
+        "json": {"note": "Met.", "version": w.evidence_condition.version}
+    },
+    "POST /api/v1/conditions/{id}/escalate": lambda w: {
+        "json": {"note": "No progress.", "version": w.open_condition.version}
+    },
+    "POST /api/v1/conditions/{id}/review": lambda w: {
+        "json": {"note": "On track.", "version": w.open_condition.version}
+    },
     "POST /api/v1/assessments/{id}/evidence": lambda w: {
         "form": {
             "title": "Strategy",
@@ -749,6 +830,14 @@ def _build_world() -> SimpleNamespace:
         camden_example=camden_example,
         camden_attachment=camden_attachment,
         awaiting=Example.objects.get(organisation__code="08M"),
+        # Haringey's decision (published, with conditions at every stage) and two of its conditions.
+        decided=Assessment.objects.get(cycle=cycle, organisation__code="08D"),
+        open_condition=Condition.objects.filter(
+            decision__assessment__organisation__code="08D", status="open"
+        ).first(),
+        evidence_condition=Condition.objects.filter(
+            decision__assessment__organisation__code="08D", status="evidence_submitted"
+        ).first(),
     )
 
 

@@ -129,7 +129,7 @@ LOGINS = [
     DemoLogin("hwb.lead@example.org", "HWB lead, Camden Health and Wellbeing Board"),
     DemoLogin("ccg2.lead@example.org", "CCG lead, NHS Islington CCG"),
     DemoLogin("assessor2@example.org", "Assessor, London (a second assessor)"),
-    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Tower Hamlets CCG"),
+    DemoLogin("ccg3.lead@example.org", "CCG lead, NHS Haringey CCG"),
 ]
 
 
@@ -203,7 +203,7 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _member(_user("hwb.lead@example.org", "Cllr Helen Board"), hwbs["HWB-CAM"], Role.HWB_LEAD)
     _member(_user("ccg2.lead@example.org", "Dr Imran Lead"), ccgs[1], Role.CCG_LEAD)
     _member(_user("assessor2@example.org", "Priya Assessor"), region, Role.ASSESSOR)
-    _member(_user("ccg3.lead@example.org", "Dr Tariq Lead"), ccgs[3], Role.CCG_LEAD)
+    _member(_user("ccg3.lead@example.org", "Dr Harriet Lead"), ccgs[5], Role.CCG_LEAD)
 
     framework = Framework.objects.latest_versions().filter(slug=FRAMEWORK_SLUG).first()
     if framework is None:
@@ -769,7 +769,7 @@ def _demo_decisions(cycle: Cycle, ccgs: list[Organisation], today: datetime.date
     """Assessor review and decisions at every stage:
 
     - Newham: submitted, every domain judged met, authorised; the decision is published;
-    - Tower Hamlets: submitted, authorised with four conditions (published): two discharged, one with evidence
+    - Haringey: submitted, authorised with four conditions (published): two discharged, one with evidence
       submitted and waiting for an assessor, one open;
     - Islington: submitted and judged by two assessors, who disagree on domain 3; no decision yet.
     """
@@ -785,8 +785,8 @@ def _demo_decisions(cycle: Cycle, ccgs: list[Organisation], today: datetime.date
     second = User.objects.get(email="assessor2@example.org")
     regional = User.objects.get(email="region@example.org")
     domains = list(cycle.framework.domains.order_by("number"))
-    tower_hamlets, newham = ccgs[3], ccgs[4]
-    tower_lead = User.objects.get(email="ccg3.lead@example.org")
+    haringey, newham = ccgs[5], ccgs[4]
+    haringey_lead = User.objects.get(email="ccg3.lead@example.org")
 
     def submit(ccg: Organisation, lead: User, narrative: str, weaker: set[int]):
         assessment = assessment_services.assessment_get_or_create(cycle=cycle, organisation=ccg)
@@ -832,10 +832,10 @@ def _demo_decisions(cycle: Cycle, ccgs: list[Organisation], today: datetime.date
     )
     decision_services.decision_publish(decision=decision, user=regional)
 
-    # Tower Hamlets: authorised with conditions, at every condition status.
-    tower = submit(tower_hamlets, tower_lead, "In place; the HWB has seen it.", {2, 5})
+    # Haringey: authorised with conditions, at every condition status.
+    haringey_assessment = submit(haringey, haringey_lead, "In place; the HWB has seen it.", {2, 5})
     judge(
-        tower,
+        haringey_assessment,
         assessor,
         {2: Judgement.Value.MET_WITH_CONDITIONS, 5: Judgement.Value.MET_WITH_CONDITIONS},
         "Most of the basics are in place; gaps noted where the evidence is thin.",
@@ -848,7 +848,7 @@ def _demo_decisions(cycle: Cycle, ccgs: list[Organisation], today: datetime.date
         ("5", "Put in place a risk-sharing agreement with the local authority.", "support", 90),
     ]
     decision = decision_services.decision_record(
-        assessment=tower,
+        assessment=haringey_assessment,
         user=assessor,
         data=decision_services.DecisionInput(
             outcome="authorised_with_conditions",
@@ -867,26 +867,26 @@ def _demo_decisions(cycle: Cycle, ccgs: list[Organisation], today: datetime.date
     types = {t.code: t for t in cycle.framework.evidence_types.all()}
     library = []
     for title, days_ago in [
-        ("Tower Hamlets clinical engagement plan", 20),
-        ("Tower Hamlets clinical leadership programme", 15),
+        ("Haringey clinical engagement plan", 20),
+        ("Haringey clinical leadership programme", 15),
         ("Commissioning support service level agreement", 8),
     ]:
         library.append(
             Evidence.objects.create(
-                organisation=tower_hamlets,
+                organisation=haringey,
                 title=title,
                 evidence_type=next(iter(types.values())),
                 document_date=today - datetime.timedelta(days=days_ago),
                 owner="Director of commissioning",
-                url="https://www.example.org/tower-hamlets/" + title.lower().replace(" ", "-"),
-                added_by=tower_lead,
+                url="https://www.example.org/haringey/" + title.lower().replace(" ", "-"),
+                added_by=haringey_lead,
             )
         )
     rows = list(decision.conditions.order_by("pk"))
     for index, condition in enumerate(rows[:3]):
         condition = decision_services.condition_respond(
             condition=condition,
-            user=tower_lead,
+            user=haringey_lead,
             text="Done: the document is in our library and was agreed by the governing body.",
             evidence=[library[index]],
             version=condition.version,

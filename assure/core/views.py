@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET
 
 from assure.core import permissions
 from assure.cycles.models import Cycle
-from assure.decisions.models import Decision
 from assure.frameworks.models import Framework
 from assure.organisations.models import Membership
 
@@ -21,12 +20,7 @@ def login_required_get(view):
 def home(request):
     if not request.user.is_authenticated:
         frameworks = Framework.objects.latest_versions()
-        # Published decisions are public, with a page per cycle.
-        published = Decision.objects.published().values("assessment__cycle")  # scoped: public
-        published_cycles = Cycle.objects.filter(pk__in=published).order_by("-starts_on")  # scoped: public
-        return render(
-            request, "core/welcome.html", {"frameworks": frameworks, "published_cycles": published_cycles}
-        )
+        return render(request, "core/welcome.html", {"frameworks": frameworks})
     memberships = list(
         Membership.objects.filter(user=request.user).select_related(
             "organisation__type", "organisation__region"

@@ -25,6 +25,7 @@ from assure.frameworks.models import Domain
 from . import queries, services
 from .models import Condition, Judgement
 
+MAX_VERSION = 2**31 - 1
 router = Router(tags=["decisions"])
 queue_router = Router(tags=["decisions"])
 conditions_router = Router(tags=["decisions"])
@@ -185,8 +186,8 @@ def judgement_put(request, id: UUID, domain: str, payload: JudgementIn):
     if isinstance(assessment, Status):
         return assessment
     domain_row = (
-        Domain.objects.filter(framework=assessment.cycle.framework_id, number=domain).first()
-        if domain.isdigit()
+        Domain.objects.filter(framework=assessment.cycle.framework_id, number=int(domain)).first()
+        if domain.isascii() and domain.isdigit() and len(domain) <= 4
         else None
     )
     if domain_row is None:
@@ -347,7 +348,7 @@ def condition_list(request, status: ConditionStatus | None = None, ccg: str | No
     if status:
         rows = rows.filter(status=status)
     if ccg:
-        rows = rows.filter(decision__assessment__organisation__code=ccg)
+        rows = rows.filter(decision__assessment__organisation__code=ccg.replace("\x00", ""))
     return [
         _condition(c, c.decision.assessment.organisation.code, str(c.decision.assessment.cycle.public_id))
         for c in rows.order_by("due", "pk")
@@ -364,7 +365,7 @@ class ResponseIn(Schema):
 
 class NoteIn(Schema):
     note: str = ""
-    version: int
+    version: int = Field(ge=0, le=MAX_VERSION)
 
 
 def _visible_condition(request, id: UUID) -> Condition:

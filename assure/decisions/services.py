@@ -60,6 +60,8 @@ class WrongState(Exception):
 
 
 def _length_error(value: str, limit: int, what: str) -> str | None:
+    if "\x00" in value:
+        return f"{what} contains a character that cannot be stored (a null character)"
     if len(value) > limit:
         return f"{what} must be {limit:,} characters or fewer (it has {len(value):,})"
     return None
@@ -250,6 +252,8 @@ def decision_validate(*, assessment: Assessment, data: DecisionInput) -> dict[st
         errors["decided_on"] = "The date of the decision cannot be in the future"
     if not data.panel.strip():
         errors["panel"] = "Name the panel members, one per line"
+    elif problem := _length_error(data.panel, RATIONALE_MAX_LENGTH, "The list of panel members"):
+        errors["panel"] = problem
     rationale = data.rationale.strip()
     if not rationale:
         errors["rationale"] = "Give the rationale for the decision"

@@ -16,5 +16,6 @@ urlpatterns = [
     path("conditions/<uuid:public_id>/", views.condition, name="condition"),
     path("conditions/<uuid:public_id>/respond/", views.respond, name="respond"),
     path("conditions/<uuid:public_id>/act/", views.act, name="act"),
+    path("published/", views.published_index, name="published_index"),
     path("published/<uuid:cycle_id>/", views.published, name="published"),
 ]

@@ -478,7 +478,8 @@ def add_condition(request, assessment):
     if not permissions.can_judge(request.user, assessment):
         return _forbidden(request, "Only the assessors of the CCG's region can add conditions.", crumbs)
     domains = list(Domain.objects.filter(framework=assessment.cycle.framework_id).order_by("number"))
-    form = ConditionForm(request.POST or None, domains=domains, prefix="condition", label="New condition")
+    data = request.POST if request.method == "POST" else None
+    form = ConditionForm(data, domains=domains, prefix="condition", label="New condition")
     if request.method == "POST" and form.is_valid():
         try:
             services.condition_add(
@@ -676,6 +677,20 @@ def act(request, public_id):
 
 
 @require_GET
+def published_index(request):
+    """The cycles with published decisions, for anyone."""
+    public = Decision.objects.published()  # scoped: published decisions are public
+    ids = public.values("assessment__cycle")
+    cycles = Cycle.objects.filter(pk__in=ids)  # scoped: the cycles of published decisions
+    cycles = cycles.order_by("-starts_on", "name")
+    return render(
+        request,
+        "decisions/published_index.html",
+        {"cycles": list(cycles), "crumbs": [("Home", reverse("core:home"))]},
+    )
+
+
+@require_GET
 def published(request, cycle_id):
     # Published decisions are public: any cycle's page lists them (and nothing else) to anyone.
     cycles = Cycle.objects.only("pk", "name", "public_id")  # scoped: the public page of published decisions
@@ -690,5 +705,12 @@ def published(request, cycle_id):
     return render(
         request,
         "decisions/published.html",
-        {"cycle": cycle, "decisions": decisions, "crumbs": [("Home", reverse("core:home"))]},
+        {
+            "cycle": cycle,
+            "decisions": decisions,
+            "crumbs": [
+                ("Home", reverse("core:home")),
+                ("Published decisions", reverse("decisions:published_index")),
+            ],
+        },
     )

@@ -30,7 +30,7 @@ def test_each_role_can_reach_every_decisions_page(page, live_server, demo_site, 
     sign_in(page, email)
 
     # When they follow every link from the assessor queue (if theirs) and the conditions, and open the pages with
-    # forms: the decision form (Islington), adding a condition (Tower Hamlets), an open condition
+    # forms: the decision form (Islington), adding a condition (Haringey), an open condition
     starts = ["/decisions/conditions/"]
     if email in REVIEWERS:
         starts += ["/decisions/", *_form_pages(judges=email != "region@example.org")]
@@ -56,10 +56,10 @@ def _form_pages(*, judges: bool) -> list[str]:
     from assure.assessments.models import Assessment
 
     islington = Assessment.objects.get(organisation__code="08H")
-    tower = Assessment.objects.get(organisation__code="08V")
+    haringey = Assessment.objects.get(organisation__code="08D")
     pages = [f"/decisions/review/{islington.public_id}/decision/", _open_condition()]
     if judges:  # adding a condition is for assessors and platform admins
-        pages.append(f"/decisions/review/{tower.public_id}/decision/conditions/add/")
+        pages.append(f"/decisions/review/{haringey.public_id}/decision/conditions/add/")
     return pages
 
 
@@ -67,7 +67,7 @@ def _open_condition() -> str:
     from assure.decisions.models import Condition
 
     condition = Condition.objects.filter(
-        status="open", decision__assessment__organisation__code="08V"
+        status="open", decision__assessment__organisation__code="08D"
     ).first()
     return f"/decisions/conditions/{condition.public_id}/"
 
@@ -80,10 +80,10 @@ def test_a_visitor_sees_the_published_decisions(page, live_server, demo_site, re
 
     # Then the public page answers, passes axe and fits a 320px screen, and lists the decisions
     report.assert_no_problems()
-    published = [p for p in report.paths if p.startswith("/decisions/published/")]
+    published = [p for p in report.paths if re.fullmatch(r"/decisions/published/[0-9a-f-]{36}/", p)]
     assert published
     page.goto(published[0])
-    expect(page.get_by_role("heading", name="NHS Tower Hamlets CCG")).to_be_visible()
+    expect(page.get_by_role("heading", name="NHS Haringey CCG")).to_be_visible()
     expect(page.get_by_role("heading", name="NHS Islington CCG")).to_have_count(0)
 
 

@@ -28,7 +28,7 @@ def test_the_queue_lists_the_region_ccgs_with_their_stage(demo, api_for, django_
     with django_assert_max_num_queries(15):
         response = client.get("/api/v1/queue")
     rows = {r["ccg_code"]: r for r in response.json()}
-    assert rows["08V"]["decision"] == "authorised_with_conditions" and rows["08V"]["decision_published"]
+    assert rows["08D"]["decision"] == "authorised_with_conditions" and rows["08D"]["decision_published"]
     assert rows["08H"]["assessors"] == 2 and rows["08H"]["reviewed"] and rows["08H"]["survey"] == "closed"
     assert rows["07R"]["assessment"] is None
     assert (
@@ -124,8 +124,8 @@ def test_a_contradicting_decision_answers_422_naming_the_domain(demo, api_for, f
 
 
 def test_the_conditions_list_is_scoped(demo, api_for, outsider):
-    tower = {c["ccg_code"] for c in api_for(demo.users["ccg3_lead"]).get("/api/v1/conditions").json()}
-    assert tower == {"08V"}
+    haringey = {c["ccg_code"] for c in api_for(demo.users["ccg3_lead"]).get("/api/v1/conditions").json()}
+    assert haringey == {"08D"}
     assert api_for(demo.ccg2_lead).get("/api/v1/conditions").json() == []
     assert api_for(outsider).get("/api/v1/conditions").json() == []
     assessor = api_for(demo.assessor).get("/api/v1/conditions", {"status": "open"}).json()
@@ -133,7 +133,7 @@ def test_the_conditions_list_is_scoped(demo, api_for, outsider):
 
 
 def test_respond_discharge_and_escalate_over_the_api(demo, api_for, outsider):
-    conditions = Condition.objects.filter(decision__assessment__organisation__code="08V")
+    conditions = Condition.objects.filter(decision__assessment__organisation__code="08D")
     open_one = conditions.get(status="open")
     evidence = open_one.decision.assessment.organisation.evidence.first()
     lead = api_for(demo.users["ccg3_lead"])

@@ -7,7 +7,7 @@ from .factories import decide, judge_all
 
 
 def test_ccgs_free_of_conditions_by_quarter_end(demo, fresh, django_assert_num_queries):
-    # The demo: Newham authorised, Tower Hamlets with two conditions still open.
+    # The demo: Newham authorised, Haringey with two conditions still open.
     judge_all(fresh, demo.assessor, {2: "met_with_conditions"})
     decision = decide(
         fresh, demo.assessor, outcome="authorised_with_conditions", conditions=[("2", "Plan.", "toolkit", 30)]

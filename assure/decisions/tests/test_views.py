@@ -22,8 +22,8 @@ def islington(demo):
 
 
 @pytest.fixture
-def tower(demo):
-    return _assessment(demo, "08V")
+def haringey(demo):
+    return _assessment(demo, "08D")
 
 
 # The queue ----------------------------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ def test_the_queue_shows_where_each_ccg_stands(assessor_client, demo, django_ass
     assert response.status_code == 200
     page = response.content.decode()
     assert "NHS Camden CCG" in page and "Not submitted" in page
-    assert "Authorised with conditions (published)" in page  # Tower Hamlets
+    assert "Authorised with conditions (published)" in page  # Haringey
     assert "Authorised (published)" in page  # Newham
     assert "Closed, 21 responses" in page  # Islington's survey
     assert "6 of 6 domains judged (2 assessors)" in page  # Islington
@@ -85,8 +85,8 @@ def test_the_domain_page_brings_everything_together(
     assert "(this CCG)" in page  # the comparison with the cycle
 
 
-def test_survey_results_stay_hidden_until_the_survey_closes(assessor_client, demo, tower):
-    page = assessor_client.get(reverse("decisions:domain", args=[tower.public_id, 1])).content.decode()
+def test_survey_results_stay_hidden_until_the_survey_closes(assessor_client, demo, haringey):
+    page = assessor_client.get(reverse("decisions:domain", args=[haringey.public_id, 1])).content.decode()
     assert "has not set up a survey" in page
 
 
@@ -254,11 +254,11 @@ def test_only_assessors_record_and_only_regional_leads_publish(
     assert Decision.objects.get(assessment=fresh).is_published
 
 
-def test_ccgs_see_no_judgements_before_publication(demo, islington, tower):
+def test_ccgs_see_no_judgements_before_publication(demo, islington, haringey):
     ccg2 = demo.ccg2_lead
     assert not Judgement.objects.visible_to(ccg2).filter(assessment=islington).exists()
     assert not AssessorRating.objects.visible_to(ccg2).exists()
-    assert Judgement.objects.visible_to(demo.users["ccg3_lead"]).filter(assessment=tower).exists()
+    assert Judgement.objects.visible_to(demo.users["ccg3_lead"]).filter(assessment=haringey).exists()
     assert Judgement.objects.visible_to(demo.assessor).filter(assessment=islington).count() == 12
 
 
@@ -271,15 +271,15 @@ def test_the_ccg_sees_its_conditions_and_what_is_overdue(client_for, demo, djang
         response = client.get(reverse("decisions:conditions"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.count("NHS Tower Hamlets CCG") == 4
+    assert page.count("NHS Haringey CCG") == 4
     assert "Evidence submitted" in page and "Discharged" in page
 
 
 @pytest.mark.parametrize("who", ["ccg2_lead_client", "outsider_client", "ccg_lead_client"])
 def test_other_ccgs_see_none_of_its_conditions(request, who, demo):
     client = request.getfixturevalue(who)
-    condition = Condition.objects.filter(decision__assessment__organisation__code="08V").first()
-    assert "NHS Tower Hamlets CCG" not in client.get(reverse("decisions:conditions")).content.decode()
+    condition = Condition.objects.filter(decision__assessment__organisation__code="08D").first()
+    assert "NHS Haringey CCG" not in client.get(reverse("decisions:conditions")).content.decode()
     assert client.get(reverse("decisions:condition", args=[condition.public_id])).status_code == 404
     response = client.post(reverse("decisions:respond", args=[condition.public_id]), {"text": "x"})
     assert response.status_code == 404
@@ -288,7 +288,7 @@ def test_other_ccgs_see_none_of_its_conditions(request, who, demo):
 def test_the_ccg_lead_responds_and_an_assessor_discharges(client_for, demo, assessor_client):
     lead = client_for(demo.users["ccg3_lead"])
     condition = Condition.objects.filter(
-        decision__assessment__organisation__code="08V", status="open"
+        decision__assessment__organisation__code="08D", status="open"
     ).first()
     page = lead.get(reverse("decisions:condition", args=[condition.public_id])).content.decode()
     assert "Respond with evidence" in page
@@ -322,7 +322,7 @@ def test_the_ccg_lead_responds_and_an_assessor_discharges(client_for, demo, asse
 def test_the_ccg_cannot_discharge_its_own_condition(client_for, demo):
     lead = client_for(demo.users["ccg3_lead"])
     condition = Condition.objects.filter(
-        decision__assessment__organisation__code="08V", status="evidence_submitted"
+        decision__assessment__organisation__code="08D", status="evidence_submitted"
     ).first()
     response = lead.post(
         reverse("decisions:act", args=[condition.public_id]),
@@ -341,7 +341,15 @@ def test_the_public_page_lists_published_decisions_only(client, demo, django_ass
         response = client.get(reverse("decisions:published", args=[demo.cycle.public_id]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "NHS Newham CCG" in page and "NHS Tower Hamlets CCG" in page
+    assert "NHS Newham CCG" in page and "NHS Haringey CCG" in page
     assert "NHS Islington CCG" not in page
     assert "Decisions signed off by the Commissioning Board" in page
     assert "Priya" not in page  # no assessors' notes in public
+
+
+def test_the_public_index_lists_cycles_with_published_decisions(client, demo, elsewhere):
+    response = client.get(reverse("decisions:published_index"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert demo.cycle.name in page
+    assert elsewhere.cycle.name not in page  # nothing published there

@@ -136,8 +136,8 @@ def test_the_cycle_workbook_has_a_sheet_per_table_for_the_region(demo, region_cl
     ccgs = [row[0] for row in wb["CCGs"].iter_rows(min_row=2, values_only=True)]
     assert sorted(ccgs) == sorted(c.code for c in demo.ccgs)
     rated = {row[0] for row in wb["Item ratings"].iter_rows(min_row=2, values_only=True)}
-    # Islington, Tower Hamlets and Newham submitted; Camden's draft is never in it
-    assert rated == {"08H", "08V", "08M"}
+    # Islington, Newham and Haringey submitted (the last two decided); Camden's draft is never in it
+    assert rated == {"08H", "08M", "08D"}
 
 
 @pytest.mark.parametrize("who", ["outsider_client", "ccg_lead_client", "hwb_lead_client"])
