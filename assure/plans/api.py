@@ -105,13 +105,14 @@ def _action_out(action: Action, today) -> dict:
 @router.get("/{ccg_code}", response=PlanOut, summary="A CCG's development plan")
 def plan_detail(request, ccg_code: str, cycle: UUID | None = None):
     ccg = (
-        Organisation.objects.filter(code=ccg_code, type__code=OrganisationType.CCG)
+        Organisation.objects.visible_to(request.auth)
+        .filter(code=ccg_code, type__code=OrganisationType.CCG)
         .select_related("region")
         .first()
     )
     if ccg is None or not permissions.can_read_plan(request.auth, ccg):
         raise Http404("No such development plan")
-    cycles = Cycle.objects.filter(ccgs=ccg)
+    cycles = Cycle.objects.visible_to(request.auth).filter(ccgs=ccg)
     chosen = cycles.filter(public_id=cycle).first() if cycle else cycles.order_by("-starts_on", "-pk").first()
     if chosen is None:
         raise Http404("No such cycle for this CCG")
@@ -165,7 +166,9 @@ def action_status(request, action_id: UUID, payload: StatusIn):
         return Status(409, {"detail": str(error), "code": "follows_condition"})
     except services.Invalid as error:
         return Status(422, {"detail": str(error), "code": "invalid"})
-    action = Action.objects.select_related("owner", "domain", "item", "carried_from__plan__cycle").get(
-        pk=action.pk
+    action = (
+        Action.objects.visible_to(request.auth)
+        .select_related("owner", "domain", "item", "carried_from__plan__cycle")
+        .get(pk=action.pk)
     )
     return Status(200, _action_out(action, timezone.localdate()))

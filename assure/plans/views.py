@@ -41,7 +41,8 @@ SOURCE_FILTERS = [
 def _ccg(request, code) -> Organisation:
     """The CCG whose plan this is, if the person may read it; 404 otherwise (its existence is not revealed)."""
     ccg = (
-        Organisation.objects.filter(code=code, type__code=OrganisationType.CCG)
+        Organisation.objects.visible_to(request.user)
+        .filter(code=code, type__code=OrganisationType.CCG)
         .select_related("region")
         .first()
     )
@@ -50,9 +51,12 @@ def _ccg(request, code) -> Organisation:
     return ccg
 
 
-def _cycle(ccg, cycle_id) -> Cycle:
+def _cycle(request, ccg, cycle_id) -> Cycle:
     return get_object_or_404(
-        Cycle.objects.filter(ccgs=ccg).select_related("framework").defer("framework__document"),
+        Cycle.objects.visible_to(request.user)
+        .filter(ccgs=ccg)
+        .select_related("framework")
+        .defer("framework__document"),
         public_id=cycle_id,
     )
 
@@ -101,26 +105,23 @@ def _source_detail(action: Action) -> str:
 
 class SourceLinks:
     """Where each action came from, linked only when the reader may open it (no link to a page they would get
-    404 on): the self-assessment, partnership review and survey are each checked with one query."""
+    404 on): the self-assessments, partnership reviews and surveys of the CCG are each read with one query."""
 
     def __init__(self, user, actions: list[Action], ccg):
         from assure.assessments.models import Assessment
         from assure.partnerships.models import PartnershipReview
         from assure.surveys.models import Survey
 
-        def visible(model, ids):
-            ids = {i for i in ids if i}
-            if not ids:
-                return {}
-            return dict(model.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "public_id"))
+        def ids(queryset, field="organisation"):
+            return dict(queryset.filter(**{field: ccg}).values_list("pk", "public_id"))
 
-        self.assessments = visible(Assessment, (a.assessment_id for a in actions))
+        # Every source of the CCG's (whatever the cycle: carried-over actions point back to earlier ones), read the
+        # same way however many actions there are, so the page's query count does not depend on its actions.
+        self.assessments = ids(Assessment.objects.visible_to(user))
         # The CCG's own people open the item's domain; everyone else the self-assessment as they may read it.
         self.member = permissions.is_ccg_member(user, ccg.pk)
-        self.reviews = visible(
-            PartnershipReview, (a.agreed_item.review_id for a in actions if a.agreed_item_id)
-        )
-        self.surveys = visible(Survey, (a.survey_id for a in actions))
+        self.reviews = ids(PartnershipReview.objects.visible_to(user), "ccg")
+        self.surveys = ids(Survey.objects.visible_to(user))
 
     def url(self, action: Action) -> str | None:
         if action.source == Action.Source.SELF_ASSESSMENT and action.assessment_id in self.assessments:
@@ -138,7 +139,7 @@ class SourceLinks:
 
 def _actions(plan: Plan | None, user):
     if plan is None:
-        return Action.objects.none()
+        return Action.objects.visible_to(user).none()
     return (
         Action.objects.visible_to(user)
         .filter(plan=plan)
@@ -225,7 +226,7 @@ EXPORT_COLUMNS = [
 @login_required_get
 def plan_detail(request, code, cycle_id, fmt=None):
     ccg = _ccg(request, code)
-    cycle = _cycle(ccg, cycle_id)
+    cycle = _cycle(request, ccg, cycle_id)
     plan = services.plan_for(cycle=cycle, ccg=ccg)
     today = timezone.localdate()
     everything = list(_actions(plan, request.user))
@@ -261,7 +262,10 @@ def plan_detail(request, code, cycle_id, fmt=None):
             "domains": domains,
             "can_manage": permissions.can_manage_plan(request.user, ccg),
             "other_cycles": list(
-                Cycle.objects.filter(ccgs=ccg).exclude(pk=cycle.pk).only("name", "public_id")
+                Cycle.objects.visible_to(request.user)
+                .filter(ccgs=ccg)
+                .exclude(pk=cycle.pk)
+                .only("name", "public_id")
             ),
             "crumbs": [("Home", reverse("core:home")), ("Development plans", reverse("plans:list"))],
         },
@@ -272,7 +276,13 @@ def plan_detail(request, code, cycle_id, fmt=None):
 def plan_latest(request, code):
     """The plan of the newest cycle the CCG takes part in."""
     ccg = _ccg(request, code)
-    cycle = Cycle.objects.filter(ccgs=ccg).order_by("-starts_on", "-pk").only("public_id").first()
+    cycle = (
+        Cycle.objects.visible_to(request.user)
+        .filter(ccgs=ccg)
+        .order_by("-starts_on", "-pk")
+        .only("public_id")
+        .first()
+    )
     if cycle is None:
         raise Http404("This CCG is not in a cycle")
     return redirect("plans:plan", ccg.code, cycle.public_id)
@@ -320,7 +330,7 @@ def _require_manager(request, ccg):
 @login_required
 def gather(request, code, cycle_id):
     ccg = _ccg(request, code)
-    cycle = _cycle(ccg, cycle_id)
+    cycle = _cycle(request, ccg, cycle_id)
     _require_manager(request, ccg)
     outcome = services.plan_gather(cycle=cycle, ccg=ccg, user=request.user)
     n = len(outcome.added)
@@ -363,7 +373,7 @@ def _apply_errors(form, errors: dict[str, str]) -> None:
 @login_required
 def action_new(request, code, cycle_id):
     ccg = _ccg(request, code)
-    cycle = _cycle(ccg, cycle_id)
+    cycle = _cycle(request, ccg, cycle_id)
     _require_manager(request, ccg)
     form = _form(request, ccg, cycle)
     if request.method == "POST" and form.is_valid():
