@@ -103,7 +103,7 @@ def test_the_dashboard_in_each_measure_and_filter_passes_the_checks(page, live_s
     [
         ("region@example.org", "08H"),
         ("ccg2.lead@example.org", "08H"),
-        ("ccg3.lead@example.org", "08V"),
+        ("ccg3.lead@example.org", "08D"),
         ("ccg.lead@example.org", "07R"),
     ],
 )
@@ -124,7 +124,7 @@ def test_each_report_with_its_sections_passes_the_checks(page, live_server, demo
     if code == "08H":
         expect(contents).to_contain_text("Partnership review")
         expect(contents).to_contain_text("Development plan")
-    if code == "08V":
+    if code == "08D":
         expect(contents).to_contain_text("Decision and conditions")
 
 
@@ -135,9 +135,9 @@ def test_a_ccg_lead_downloads_the_pdf_with_the_decision_and_conditions(
 
     from assure.assessments.models import Assessment
 
-    # Given Tower Hamlets' CCG lead, whose CCG was authorised with conditions
+    # Given Haringey's CCG lead, whose CCG was authorised with conditions
     sign_in(page, "ccg3.lead@example.org")
-    assessment = Assessment.objects.get(organisation__code="08V")
+    assessment = Assessment.objects.get(organisation__code="08D")
     page.goto(f"/reports/assessments/{assessment.public_id}/")
 
     # When they download the PDF

@@ -157,3 +157,7 @@ def test_no_link_while_nothing_is_published(client, demo):
     page = client.get(reverse("decisions:published", args=[demo.cycle.public_id])).content.decode()
 
     assert files(demo.cycle, "json") not in page
+
+
+def test_the_index_of_published_decisions_links_to_the_open_data(client, demo, decisions):
+    assert INDEX in client.get(reverse("decisions:published_index")).content.decode()
