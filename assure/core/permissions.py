@@ -277,6 +277,11 @@ def can_see_stakeholders(user, organisation) -> bool:
     return can_manage_survey(user, organisation) or is_ccg_member(user, organisation.pk)
 
 
+def can_export_stakeholders(user, organisation) -> bool:
+    """A download of the stakeholder list (names and emails in bulk): the CCG's lead only."""
+    return scope_for(user).has_role(organisation.pk, Role.CCG_LEAD)
+
+
 # Partnership reviews -------------------------------------------------------------------------------------------
 #
 # A review belongs to a CCG–HWB pair. The two organisations' people see it from the moment it is opened; assessors

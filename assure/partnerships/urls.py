@@ -17,4 +17,5 @@ urlpatterns = [
     path("<uuid:public_id>/prepare/", views.prepare, name="prepare"),
     path("<uuid:public_id>/history/", views.history, name="history"),
     path("<uuid:public_id>/export.csv", views.export_csv, name="export_csv"),
+    path("<uuid:public_id>/export.xlsx", views.export_xlsx, name="export_xlsx"),
 ]

@@ -775,6 +775,66 @@ def export_csv(request, public_id):
     return response
 
 
+def _gap_summary_rows(board) -> list[dict]:
+    titles = {d.number: d.short_title for d in board.domains}
+    return [
+        {
+            "domain": number,
+            "title": titles.get(number, ""),
+            "agree": s.agree,
+            "one": s.differ_by_one,
+            "two_plus": s.differ_by_two_plus,
+            "ccg_mean": s.ccg_mean,
+            "hwb_mean": s.hwb_mean,
+        }
+        for number, s in gaps.summarise(board.gaps()).items()
+    ]
+
+
+@login_required_get
+def export_xlsx(request, public_id):
+    """The review as an Excel workbook: the items with both sides' ratings, gaps and agreements (one sheet) and
+    the gaps by domain (another). Built from the same `queries.board` as the pages and the CSV, so the other
+    side's ratings and the gaps stay empty until both sides have released."""
+    from assure.reports.exports import Column, Sheet, workbook_response
+
+    review = _review(request, public_id)
+    board = queries.board(review, request.user)
+
+    def action(row):
+        return row.agreed if row.agreed is not None and row.agreed.action else None
+
+    items = [
+        Column("domain", "Domain", lambda r: r.item.domain.number),
+        Column("code", "Code", lambda r: r.item.code),
+        Column("tier", "Tier", lambda r: r.item.get_tier_display()),
+        Column("item", "Item", lambda r: r.item.text),
+        Column("ccg_rating", "CCG rating", lambda r: r.gap.ccg),
+        Column("ccg_comment", "CCG comment", lambda r: r.ccg.comment if r.ccg else ""),
+        Column("hwb_rating", "HWB rating", lambda r: r.gap.hwb),
+        Column("hwb_comment", "HWB comment", lambda r: r.hwb.comment if r.hwb else ""),
+        Column("gap", "Gap", lambda r: r.gap.size),
+        Column("to_discuss", "To discuss", lambda r: r.gap.to_discuss if r.gap.size is not None else None),
+        Column("agreed_rating", "Agreed rating", lambda r: r.agreed.agreed_rating if r.agreed else None),
+        Column("action", "Action", lambda r: action(r).action if action(r) else ""),
+        Column("action_owner", "Action owner", lambda r: action(r).action_owner.name if action(r) else ""),
+        Column("action_due", "Action due", lambda r: action(r).action_due if action(r) else None),
+    ]
+    summary = [
+        Column("domain", "Domain"),
+        Column("title", "Domain title"),
+        Column("agree", "Items that agree"),
+        Column("one", "Items one point apart"),
+        Column("two_plus", "Items two or more points apart"),
+        Column("ccg_mean", "CCG average rating"),
+        Column("hwb_mean", "HWB average rating"),
+    ]
+    sheets = [Sheet("Items", items, board.rows)]
+    if review.both_released:
+        sheets.append(Sheet("Gaps by domain", summary, _gap_summary_rows(board)))
+    return workbook_response(sheets, filename=f"partnership-review-{review.ccg.code}-{review.hwb.code}")
+
+
 # History -------------------------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from assure.assessments import xlsx
 from assure.assessments.models import Assessment
 from assure.core import permissions
 from assure.cycles.models import Cycle
+from assure.decisions.models import Decision
 
 from . import services
 from .dashboard import MEASURES, build_dashboard
@@ -113,7 +114,10 @@ class DomainCell(Schema):
     number: int
     level: str | None = Field(description="The self-assessed maturity level's code; null if not submitted.")
     level_label: str | None
-    judgement: str | None = Field(description="The assessor's judgement; null until assessors judge domains.")
+    judgement: str | None = Field(
+        description="The assessors' judgement: `met`, `met_with_conditions` or `not_met` (the most cautious when "
+        "assessors differ); null until the domain is judged."
+    )
     agreement: float | None = Field(
         description="Stakeholders' agreement (per cent); null until the 360° survey has results to show."
     )
@@ -124,8 +128,13 @@ class DashboardRow(Schema):
     region: str | None
     stage: str = Field(description="Where the CCG stands in the cycle, as far as the caller may see.")
     domains: list[DomainCell]
-    outcome: str | None = Field(description="The authorisation outcome; null until a decision is recorded.")
-    open_conditions: int | None = Field(description="Conditions still open; null until a decision has any.")
+    outcome: str | None = Field(
+        description="The panel's outcome: `authorised`, `authorised_with_conditions` or "
+        "`established_not_authorised`; null until a decision is recorded."
+    )
+    open_conditions: int | None = Field(
+        description="Conditions not yet discharged (escalated ones count as open); null until a decision is recorded."
+    )
 
 
 class DashboardOut(Schema):
@@ -160,6 +169,7 @@ def dashboard(request, cycle: UUID | None = None):
         return cell.value if cell is not None else None
 
     labels = {level.code: level.label for level in chosen.framework.spec.rules.levels}
+    outcome_codes = {label: code for code, label in Decision.Outcome.choices}
     rows = []
     for row in board.rows:
         domains = []
@@ -180,7 +190,7 @@ def dashboard(request, cycle: UUID | None = None):
                 "region": row.ccg.region.name if row.ccg.region else None,
                 "stage": row.facts.get("stage") or "",
                 "domains": domains,
-                "outcome": row.facts.get("outcome"),
+                "outcome": outcome_codes.get(row.facts.get("outcome")),
                 "open_conditions": row.facts.get("open_conditions"),
             }
         )

@@ -107,6 +107,84 @@ def domain_chart_svg(
     return tidy_svg(buffer.getvalue(), chart_id=chart_id, title=title, description=description)
 
 
+@dataclass(frozen=True)
+class QuarterPoint:
+    label: str  # the quarter end, as the page says it ("31 March 2013")
+    free: int  # authorised with no condition open
+    with_open_conditions: int
+    not_authorised: int
+
+
+def conditions_chart_svg(
+    points: Sequence[QuarterPoint], *, chart_id: str, title: str, description: str
+) -> str:
+    """Stacked columns, one per quarter end: CCGs free of open conditions, with open conditions, not authorised."""
+    parts = [
+        ("free", "Authorised, no open conditions", "#007f3b", ""),
+        ("with_open_conditions", "With open conditions", "#ffb81c", ".."),
+        ("not_authorised", "Established, not authorised", "#d5281b", "//"),
+    ]
+    params = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": chart_id,
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT,
+        "font.size": 10,
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "hatch.linewidth": 0.8,
+        "hatch.color": "#ffffff",
+    }
+    with matplotlib.rc_context(params):
+        figure = Figure(figsize=(7.2, 3.6), layout="constrained")
+        axes = figure.add_subplot()
+        positions = list(range(len(points)))
+        bottoms = [0] * len(points)
+        for key, label, colour, hatch in parts:
+            values = [getattr(p, key) for p in points]
+            drawn = axes.bar(
+                positions, values, bottom=bottoms, color=colour, hatch=hatch, edgecolor="#ffffff", label=label
+            )
+            axes.bar_label(
+                drawn, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8
+            )
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        axes.set_xticks(positions, [p.label for p in points], rotation=30, ha="right")
+        axes.set_ylabel("CCGs with a decision")
+        top = max(bottoms, default=0)
+        axes.set_ylim(0, max(top * 1.1, 1))
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.grid(axis="y", color="#d8dde0", linewidth=0.6)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=8)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return tidy_svg(buffer.getvalue(), chart_id=chart_id, title=title, description=description)
+
+
+def describe_quarters(points: Sequence[QuarterPoint]) -> str:
+    """Where the count of CCGs free of open conditions started and ended, in words."""
+    if not points:
+        return "No quarter has ended since the cycle started."
+    last = points[-1]
+    decided = last.free + last.with_open_conditions + last.not_authorised
+    if decided == 0:
+        return f"No decision had been recorded by {last.label}."
+    first = next((p for p in points if p.free + p.with_open_conditions + p.not_authorised), last)
+    sentence = (
+        f"At {last.label}, {last.free} of the {decided} CCGs with a decision were authorised with no open "
+        f"conditions, {last.with_open_conditions} had conditions open and {last.not_authorised} "
+        f"{'was' if last.not_authorised == 1 else 'were'} not authorised."
+    )
+    if first is not last:
+        sentence += f" At {first.label}, {first.free} were free of open conditions."
+    return sentence
+
+
 # Tidying ----------------------------------------------------------------------------------------------------
 
 _PRESENTATION = {

@@ -1,7 +1,7 @@
 """The regional dashboard: CCGs × domains for one cycle, with switchable measures and a few facts per CCG.
 
-A *measure* fills the heatmap's cells (the self-assessed maturity level now; the assessor's judgement and the
-stakeholders' agreement join as those features arrive): adding one is adding a function to `MEASURES`. A *fact*
+A *measure* fills the heatmap's cells (the self-assessed maturity level, the assessors' judgement, the
+stakeholders' agreement): adding one is adding an entry to `MEASURES`. A *fact*
 is one value per CCG beside the heatmap (where it stands in the cycle, the outcome, open conditions, survey
 response rate): `FACTS`. Every measure and fact gets the same `Context` and must answer in a fixed number of
 queries, whatever the number of CCGs.
@@ -16,13 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
 from assure.cycles.models import Cycle
+from assure.decisions.models import Condition, Decision, Judgement
 from assure.frameworks.models import Domain
 from assure.organisations.models import Organisation
+from assure.surveys import anonymity
+from assure.surveys.models import Response, Stakeholder, Survey
 
 from .exports import Column
 
@@ -50,6 +54,20 @@ class Context:
     latest: dict[int, dict[str, Any]]  # assessment id -> {"number", "submitted_at", "domains"} of the latest
     previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def surveys(self) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+        if "surveys" not in self.extra:
+            self.extra["surveys"] = survey_agreement(self.user, self.cycle.pk, [c.pk for c in self.ccgs])
+        return self.extra["surveys"]
+
+    def previous_agreement(self) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+        if self.cycle.previous_id is None:
+            return {}
+        if "previous_surveys" not in self.extra:
+            self.extra["previous_surveys"] = survey_agreement(
+                self.user, self.cycle.previous_id, [c.pk for c in self.ccgs]
+            )
+        return self.extra["previous_surveys"]
 
     @property
     def level_labels(self) -> dict[str, str]:
@@ -107,6 +125,122 @@ def maturity_cells(context: Context) -> dict[tuple[int, int], Cell]:
     return cells
 
 
+AGREEMENT_BANDS = [
+    (0, "0", "Under 40% agreeing"),
+    (40, "1", "40% to 59%"),
+    (60, "2", "60% to 79%"),
+    (80, "3", "80% or more"),
+]
+
+
+def _agreement_band(percent: float) -> str:
+    band = "0"
+    for floor, code, _ in AGREEMENT_BANDS:
+        if percent >= floor:
+            band = code
+    return band
+
+
+def survey_agreement(
+    user, cycle_id: int, ccg_ids: list[int]
+) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+    """CCG id -> (its closed 360° survey in the cycle, domain number -> % of opinions that agree), with the
+    survey's anonymity rules applied (nothing when too few responded). Two queries, whatever the number of CCGs."""
+    surveys = {
+        s.pk: s
+        for s in Survey.objects.visible_to(user).filter(cycle=cycle_id, organisation__in=ccg_ids)
+        if s.is_closed
+    }
+    responses: dict[int, list[anonymity.ResponseData]] = {pk: [] for pk in surveys}
+    rows = Response.objects.filter(survey__in=list(surveys)).values_list("survey_id", "group", "answers")
+    for survey_id, group, answers in rows:
+        responses[survey_id].append(anonymity.ResponseData(group=group, answers=answers, comments={}))
+    found = {}
+    for pk, survey in surveys.items():
+        results = anonymity.results(responses[pk], survey.statement_codes, survey.min_group_size)
+        shares: dict[int, float | None] = {}
+        if results.overall is not None:
+            for domain in survey.statements:
+                share = anonymity.agree_share(
+                    results.overall.statements[s["code"]] for s in domain["statements"]
+                )
+                shares[domain["number"]] = None if share is None else round(100 * share)
+        found[survey.organisation_id] = (survey, shares)
+    return found
+
+
+def agreement_cells(context: Context) -> dict[tuple[int, int], Cell]:
+    current = context.surveys()
+    before = context.previous_agreement()
+    cells = {}
+    for ccg_id, (survey, shares) in current.items():
+        href = reverse("surveys:results", args=[survey.public_id])
+        earlier = before.get(ccg_id, (None, {}))[1]
+        for number, percent in shares.items():
+            if percent is None:
+                continue
+            previous = earlier.get(number)
+            cells[(ccg_id, number)] = Cell(
+                text=f"{percent:.0f}% agree",
+                band=_agreement_band(percent),
+                value=percent,
+                href=f"{href}#domain-{number}",
+                change=None if previous is None else int(percent - previous),
+                previous=None if previous is None else f"{previous:.0f}% agree",
+            )
+    return cells
+
+
+# Assessors' judgements and the panel's decisions -------------------------------------------------------------
+
+JUDGEMENT_ORDER = [Judgement.Value.NOT_MET, Judgement.Value.MET_WITH_CONDITIONS, Judgement.Value.MET]
+JUDGEMENT_BANDS = {
+    Judgement.Value.NOT_MET: "0",
+    Judgement.Value.MET_WITH_CONDITIONS: "1",
+    Judgement.Value.MET: "3",
+}
+
+
+def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
+    """Each domain's assessor judgement: the most cautious when assessors differ, saying so."""
+    assessment_ccg = {a.pk: ccg_id for ccg_id, a in context.assessments.items()}
+    found: dict[tuple[int, int], set[str]] = {}
+    for assessment_id, number, value in (
+        Judgement.objects.visible_to(context.user)
+        .filter(assessment__in=list(assessment_ccg))
+        .values_list("assessment_id", "domain__number", "value")
+    ):
+        found.setdefault((assessment_ccg[assessment_id], number), set()).add(value)
+    labels = dict(Judgement.Value.choices)
+    cells = {}
+    for (ccg_id, number), values in found.items():
+        value = next(v for v in JUDGEMENT_ORDER if v in values)
+        assessment = context.assessments[ccg_id]
+        latest = context.latest.get(assessment.pk)
+        href = None
+        if latest is not None:
+            href = reverse("assessments:submission", args=[assessment.public_id, latest["number"]])
+            href = f"{href}#domain-{number}"
+        cells[(ccg_id, number)] = Cell(
+            text=labels[value] + (" (assessors differ)" if len(values) > 1 else ""),
+            band=JUDGEMENT_BANDS[value],
+            value=value,
+            href=href,
+        )
+    return cells
+
+
+def decisions(context: Context) -> dict[int, Decision]:
+    """CCG id -> the decision on its self-assessment in the cycle, if the reader may see it."""
+    if "decisions" not in context.extra:
+        assessment_ccg = {a.pk: ccg_id for ccg_id, a in context.assessments.items()}
+        context.extra["decisions"] = {
+            assessment_ccg[d.assessment_id]: d
+            for d in Decision.objects.visible_to(context.user).filter(assessment__in=list(assessment_ccg))
+        }
+    return context.extra["decisions"]
+
+
 def _maturity_legend(context_levels: list[str]) -> list[tuple[str, str]]:
     return [(str(i), label) for i, label in enumerate(context_levels)]
 
@@ -118,6 +252,26 @@ MEASURES: dict[str, Measure] = {
         description="The maturity level each domain reaches in the CCG's latest submitted self-assessment.",
         legend=[],  # filled from the framework's levels when the dashboard is built
         cells=maturity_cells,
+    ),
+    "judgement": Measure(
+        key="judgement",
+        label="Assessor judgement",
+        description="The assessors' judgement of each domain against the threshold; where assessors differ, the "
+        "most cautious judgement, marked as such.",
+        legend=[
+            ("3", "Threshold met"),
+            ("1", "Met with conditions"),
+            ("0", "Not met"),
+        ],
+        cells=judgement_cells,
+    ),
+    "agreement": Measure(
+        key="agreement",
+        label="Stakeholder agreement",
+        description="The share of the CCG's 360° survey opinions that agree, per domain, once the survey has "
+        "closed and with its anonymity rules applied (no figure when too few stakeholders responded).",
+        legend=[(code, meaning) for _, code, meaning in AGREEMENT_BANDS],
+        cells=agreement_cells,
     ),
 }
 
@@ -144,10 +298,64 @@ def stage_values(context: Context) -> dict[int, str]:
 
 
 # Each function returns {CCG id: stage} for the CCGs that have reached a later step; later entries win.
-STAGES: list[Callable[[Context], dict[int, str]]] = []
+def decision_stages(context: Context) -> dict[int, str]:
+    return {
+        ccg_id: "Decision published" if decision.is_published else "Decision recorded, not yet published"
+        for ccg_id, decision in decisions(context).items()
+    }
 
 
-FACTS: list[Fact] = [Fact("stage", "Stage", stage_values)]
+STAGES: list[Callable[[Context], dict[int, str]]] = [decision_stages]
+
+
+def outcome_values(context: Context) -> dict[int, str]:
+    return {ccg_id: decision.get_outcome_display() for ccg_id, decision in decisions(context).items()}
+
+
+def open_condition_values(context: Context) -> dict[int, int]:
+    """Conditions not yet discharged, for each CCG with a decision (0 when none is open)."""
+    found = decisions(context)
+    counts = dict(
+        Condition.objects.visible_to(context.user)
+        .open()
+        .filter(decision__in=[d.pk for d in found.values()])
+        .values_list("decision_id")
+        .annotate(n=Count("pk"))
+        .values_list("decision_id", "n")
+    )
+    return {ccg_id: counts.get(decision.pk, 0) for ccg_id, decision in found.items()}
+
+
+def response_rate_values(context: Context) -> dict[int, str]:
+    """The 360° survey's response rate (responded of invited) for each CCG with a survey the reader may see."""
+    rows = (
+        Stakeholder.objects.filter(
+            survey__in=Survey.objects.visible_to(context.user).filter(
+                cycle=context.cycle, organisation__in=[c.pk for c in context.ccgs]
+            )
+        )
+        .values("survey__organisation_id")
+        .annotate(
+            invited=Count("pk", filter=Q(invited_at__isnull=False)),
+            responded=Count("pk", filter=Q(responded_at__isnull=False)),
+        )
+    )
+    rates = {}
+    for row in rows:
+        invited, responded = row["invited"], row["responded"]
+        if invited:
+            rates[row["survey__organisation_id"]] = (
+                f"{round(100 * responded / invited)}% ({responded} of {invited})"
+            )
+    return rates
+
+
+FACTS: list[Fact] = [
+    Fact("stage", "Stage", stage_values),
+    Fact("response_rate", "360° response rate", response_rate_values),
+    Fact("outcome", "Outcome", outcome_values, filterable=True),
+    Fact("open_conditions", "Open conditions", open_condition_values),
+]
 
 
 def overdue_values(context: Context) -> dict[int, str | None]:
@@ -287,6 +495,59 @@ def build_dashboard(
         all_cells=all_cells,
         choices=choices,
     )
+
+
+def conditions_over_time(cycle: Cycle, ccg_ids: list[int], *, today=None) -> dict[str, Any] | None:
+    """How many of the given CCGs were free of open conditions at each quarter end since the cycle started, and
+    today, as a chart (SVG), its text description and its table; None while none of them has a decision.
+
+    The counting is `assure.decisions.queries.count_free_by_quarter`, over the same two queries as its
+    `ccgs_free_of_conditions_over_time`, with today added after the last quarter end."""
+    from django.utils import timezone
+    from django.utils.safestring import mark_safe
+
+    from assure.decisions.queries import count_free_by_quarter, quarter_ends
+
+    from .charts import QuarterPoint, conditions_chart_svg, describe_quarters
+
+    today = today or timezone.localdate()
+    ends = quarter_ends(cycle.starts_on, today)
+    if not ends or ends[-1] != today:
+        ends.append(today)
+    counts = count_free_by_quarter(
+        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids).values_list(
+            "assessment__organisation_id", "decided_on", "outcome"
+        ),
+        Condition.objects.filter(
+            decision__assessment__cycle=cycle, decision__assessment__organisation__in=ccg_ids
+        ).values_list("decision__assessment__organisation_id", "raised_on", "discharged_on"),
+        ends,
+    )
+    if not any(c.decided for c in counts):
+        return None
+    counts = [c for c in counts if c.decided or c.quarter_end == today]
+    points = [
+        QuarterPoint(
+            label=f"{c.quarter_end.day} {c.quarter_end:%B %Y}"
+            + (" (today)" if c.quarter_end == today else ""),
+            free=c.free,
+            with_open_conditions=c.with_open_conditions,
+            not_authorised=c.not_authorised,
+        )
+        for c in counts
+    ]
+    description = describe_quarters(points)
+    svg = conditions_chart_svg(
+        points,
+        chart_id="chart-conditions",
+        title="CCGs free of open conditions at each quarter end",
+        description=description,
+    )
+    return {
+        "svg": mark_safe(svg),  # noqa: S308 - our own SVG, every text in it escaped by ElementTree
+        "description": description,
+        "rows": [{"point": p, "decided": c.decided} for p, c in zip(points, counts, strict=True)],
+    }
 
 
 def dashboard_columns(dashboard: Dashboard) -> list[Column]:

@@ -23,7 +23,7 @@ from assure.frameworks.maturity import NOT_APPLICABLE, evaluate_domain
 from assure.frameworks.models import Domain, Framework
 
 # Bump when the report's templates or sections change, so cached PDFs are made again.
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"
 
 
 @dataclass(frozen=True)

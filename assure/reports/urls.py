@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import opendata, views
 
 app_name = "reports"
 urlpatterns = [
+    path("open-data/decisions/", opendata.index, name="open_data"),
+    path(
+        "open-data/decisions/<uuid:public_id>.<str:fmt>", opendata.cycle_decisions, name="open_data_decisions"
+    ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.<str:fmt>", views.dashboard, name="dashboard_export"),
     path("cycles/<uuid:public_id>/workbook.xlsx", views.cycle_workbook, name="cycle_workbook"),

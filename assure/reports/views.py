@@ -16,7 +16,7 @@ from assure.cycles.models import Cycle
 from assure.organisations.models import Organisation, OrganisationType
 
 from . import services, workbook
-from .dashboard import MEASURES, build_dashboard, dashboard_columns
+from .dashboard import MEASURES, build_dashboard, conditions_over_time, dashboard_columns
 from .exports import export_response, workbook_response
 from .models import ReportPdf
 from .render import prepare
@@ -164,6 +164,9 @@ def dashboard(request, fmt=None):
             sheet="Dashboard",
         )
     query = request.GET.urlencode()
+    # Only the CCGs whose decision the reader may see (the outcome fact is empty otherwise) count in the chart.
+    decided = [r.ccg.pk for r in board.rows if r.facts.get("outcome")] if board else []
+    over_time = conditions_over_time(cycle, decided) if decided else None
     return render(
         request,
         "reports/dashboard.html",
@@ -176,6 +179,7 @@ def dashboard(request, fmt=None):
             "measures": list(MEASURES.values()),
             "filters": filters,
             "query": query,
+            "over_time": over_time,
             "can_download_workbook": cycle is not None and permissions.can_view_dashboard(request.user),
             "crumbs": [("Home", reverse("core:home"))],
         },

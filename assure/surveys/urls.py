@@ -21,6 +21,12 @@ urlpatterns = [
     path("surveys/<uuid:public_id>/close/", manage.close, name="close"),
     path("surveys/<uuid:public_id>/results/", results.results, name="results"),
     path("surveys/<uuid:public_id>/results.csv", results.export_csv, name="export_csv"),
+    path("surveys/<uuid:public_id>/results.xlsx", results.export_xlsx, name="export_xlsx"),
+    path(
+        "surveys/<uuid:public_id>/stakeholders.<str:fmt>",
+        manage.stakeholders_export,
+        name="stakeholders_export",
+    ),
     # The stakeholder's own pages: a short path, since people may type the link from a printed email.
     path("s/<str:token>/", respond.respond, name="respond"),
     path("s/<str:token>/done/", respond.respond_done, name="respond_done"),

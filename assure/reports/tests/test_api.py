@@ -79,9 +79,13 @@ def test_the_dashboard_has_a_row_per_ccg(demo, api_get, token_for, islington):
     assert islington_row["stage"] == "Self-assessment submitted"
     assert [d["number"] for d in islington_row["domains"]] == [1, 2, 3, 4, 5, 6]
     assert islington_row["domains"][0]["level"] == "beyond_authorisation"
-    assert (
-        islington_row["domains"][0]["judgement"] is None and islington_row["domains"][0]["agreement"] is None
-    )
+    # Two assessors judged Islington: met everywhere, except domain 3 where one says met with conditions
+    assert [d["judgement"] for d in islington_row["domains"]][:3] == ["met", "met", "met_with_conditions"]
+    assert all(d["judgement"] is None for d in rows["07R"]["domains"])
+    # Islington's 360° survey has closed: each domain carries the share of stakeholders' opinions that agree
+    assert all(0 <= d["agreement"] <= 100 for d in islington_row["domains"])
+    # Camden's survey is still open: no agreement before it closes
+    assert all(d["agreement"] is None for d in rows["07R"]["domains"])
     assert islington_row["outcome"] is None and islington_row["open_conditions"] is None
     assert rows["07R"]["domains"][0]["level"] is None  # a draft is never shown to the region
 

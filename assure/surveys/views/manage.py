@@ -200,6 +200,7 @@ def stakeholders(request, public_id):
             "page": page,
             "group": group,
             "can_manage": can_manage and not survey.is_closed,
+            "can_export": permissions.can_export_stakeholders(request.user, survey.organisation),
             "crumbs": crumbs(survey),
         },
         status=400 if form.errors else 200,
@@ -274,3 +275,35 @@ def close(request, public_id):
         return redirect("surveys:detail", survey.public_id)
     _, total = services.survey_rates(survey)
     return render(request, "surveys/close.html", {"survey": survey, "total": total, "crumbs": crumbs(survey)})
+
+
+STAKEHOLDER_COLUMNS = [
+    ("name", "Name", "name"),
+    ("email", "Email", "email"),
+    ("organisation", "Organisation", "organisation"),
+    ("group", "Group", lambda p: p.get_group_display()),
+    ("status", "Status", "state"),
+    ("reminders", "Reminders sent", "reminders"),
+    ("added_at", "Added", "added_at"),
+    ("invited_at", "Invited", "invited_at"),
+    ("opened_at", "Opened", "opened_at"),
+    ("responded_at", "Responded", "responded_at"),
+]
+
+
+@login_required_get
+def stakeholders_export(request, public_id, fmt):
+    """The stakeholder list as CSV or XLSX, for the CCG's lead only (404 for everyone else): who is on it and
+    where their invitation stands, never what anyone answered."""
+    from assure.reports.exports import Column, export_response
+
+    survey = get_survey(request, public_id)
+    if not permissions.can_export_stakeholders(request.user, survey.organisation):
+        raise Http404("Not allowed to download the stakeholder list")
+    people = Stakeholder.objects.filter(survey=survey).order_by("name", "email")
+    group = request.GET.get("group", "")
+    if group:
+        people = people.filter(group=group)
+    columns = [Column(key, header, value) for key, header, value in STAKEHOLDER_COLUMNS]
+    name = f"stakeholders-{survey.organisation.code}-{survey.cycle.name}"
+    return export_response(people, columns, filename=name[:80], fmt=fmt, sheet="Stakeholders")

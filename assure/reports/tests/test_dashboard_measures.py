@@ -1,0 +1,91 @@
+"""The dashboard's stakeholder agreement measure and 360° response rates: anonymity, links, and a flat query count."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assure.core.tests.helpers import page_text
+from assure.cycles.tests.factories import CycleFactory
+from assure.surveys.models import Survey
+
+from .factories import closed_surveys, submitted_ccgs
+
+URL = reverse("reports:dashboard")
+
+
+def test_stakeholder_agreement_colours_the_cells_once_a_survey_has_closed(demo, region_client):
+    response = region_client.get(URL, {"cycle": demo.cycle.public_id, "measure": "agreement"})
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Stakeholder agreement by CCG and domain" in text
+    assert "80% or more" in text and "Under 40% agreeing" in text  # the key
+    html = response.content.decode()
+    islington = Survey.objects.get(cycle=demo.cycle, organisation=demo.ccg2)
+    results = reverse("surveys:results", args=[islington.public_id])
+    # Each cell says its share in words and links to the survey's results at that domain
+    assert f'href="{results}#domain-1"' in html
+    assert "% agree" in text
+    # Camden's survey is still open: its row has no figures
+    camden = Survey.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+    assert reverse("surveys:results", args=[camden.public_id]) not in html
+
+
+def test_agreement_is_hidden_when_too_few_responded_in_all(demo, region_client):
+    Survey.objects.filter(cycle=demo.cycle, organisation=demo.ccg2).update(min_group_size=50)
+
+    html = region_client.get(URL, {"cycle": demo.cycle.public_id, "measure": "agreement"}).content.decode()
+
+    assert "% agree<" not in html and "% agree\n" not in html
+
+
+def test_response_rates_show_beside_each_ccg(demo, region_client):
+    text = page_text(region_client.get(URL, {"cycle": demo.cycle.public_id}))
+
+    assert "360° response rate" in text
+    assert "72% (21 of 29)" in text  # Islington: 21 of the 29 invited responded
+
+
+def test_agreement_change_since_the_previous_cycle(demo, region_client):
+    previous = CycleFactory(name="London wave 2", region=demo.region, ccgs=[demo.ccg2])
+    closed_surveys(previous, [demo.ccg2], respondents=5, answer="disagree")
+    demo.cycle.previous = previous
+    demo.cycle.save()
+
+    text = page_text(region_client.get(URL, {"cycle": demo.cycle.public_id, "measure": "agreement"}))
+
+    assert "up from 0% agree" in text
+
+
+def test_the_agreement_measure_answers_in_a_fixed_number_of_queries(demo, region_client):
+    cycle = demo.cycle
+    ccgs = submitted_ccgs(cycle, demo.region, 21)
+    closed_surveys(cycle, ccgs)
+    params = {"cycle": cycle.public_id, "measure": "agreement"}
+    with CaptureQueriesContext(connection) as small:
+        assert region_client.get(URL, params).status_code == 200
+    more = submitted_ccgs(cycle, demo.region, 190)  # 211 CCGs in all
+    closed_surveys(cycle, more)
+    with CaptureQueriesContext(connection) as large:
+        response = region_client.get(URL, params)
+    assert response.status_code == 200
+    assert page_text(response).count("100% agree") >= 211 * 6
+    assert len(large.captured_queries) == len(small.captured_queries) <= 22
+
+
+def test_a_survey_not_yet_open_has_no_rate(demo, region_client):
+    survey = Survey.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_at=timezone.now() + datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=9),
+    )
+    survey.stakeholders.update(invited_at=None, responded_at=None, opened_at=None)
+
+    text = page_text(region_client.get(URL, {"cycle": demo.cycle.public_id}))
+
+    assert "(0 of 0)" not in text

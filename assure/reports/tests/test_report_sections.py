@@ -1,0 +1,147 @@
+"""The report's partnership, 360° and chart sections: what each reader may see, and nothing more."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from assure.assessments import services as assessment_services
+from assure.assessments.models import Assessment, Submission
+from assure.core.tests.helpers import page_text
+from assure.surveys.models import Survey
+
+from .conftest import pdf_text
+
+User = get_user_model()
+
+
+def url(assessment) -> str:
+    return reverse("reports:report", args=[assessment.public_id])
+
+
+@pytest.fixture
+def hackney(demo) -> Assessment:
+    """City and Hackney CCG's self-assessment, submitted (domain levels only) and shared with its HWBs. Its review
+    with Hackney HWB: the CCG side released, the HWB still rating; with the City of London HWB: not started."""
+    assessment = assessment_services.assessment_get_or_create(cycle=demo.cycle, organisation=demo.hackney)
+    now = timezone.now()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Assessment.Status.SUBMITTED, submitted_at=now, first_submitted_at=now, shared_with_hwb=True
+    )
+    Submission.objects.create(
+        assessment=assessment,
+        number=1,
+        submitted_at=now,
+        snapshot={
+            "items": [],
+            "domains": [
+                {
+                    "number": n,
+                    "level": "basics",
+                    "level_label": "Basics",
+                    "meets_threshold": True,
+                    "rated": 1,
+                    "not_applicable": 0,
+                    "total": 1,
+                }
+                for n in range(1, 7)
+            ],
+        },
+    )
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def test_the_region_reads_gaps_360_results_and_three_series_for_islington(region_client, islington):
+    text = page_text(region_client.get(url(islington)))
+
+    # The chart: self-assessment, the HWB partner's ratings and stakeholders' agreement, with its table
+    for label in (
+        "Self-assessment",
+        "HWB partner (Islington Health and Wellbeing Board)",
+        "Stakeholders (360° agreement)",
+    ):
+        assert f"{label}:" in text  # in the text description
+    # Partnership gaps: agreed, so both sides are there
+    assert "Partnership review: gaps between the CCG and its HWB partners" in text
+    assert "Gaps by domain with Islington Health and Wellbeing Board" in text
+    assert "Items to discuss with Islington Health and Wellbeing Board" in text
+    # 360° results with the anonymity rules: local authority (5) hidden with providers (2)
+    assert "360° stakeholder survey results" in text
+    assert "21 stakeholders responded" in text
+    assert "Providers: 2 responses (not shown: fewer than 5 responses)" in text
+    assert "Local authority: 5 responses (not shown: hidden so that a smaller group's answers" in text
+    assert "Share of opinions that agree, by domain" in text
+
+
+def test_suppressed_groups_have_no_column_in_the_results(region_client, islington):
+    html = region_client.get(url(islington)).content.decode()
+    table = html.split('id="survey-caption"', 1)[1].split("</table>", 1)[0]
+
+    assert "Member practices" in table and "Health and Wellbeing Board" in table
+    assert "Local authority" not in table and "Providers" not in table
+
+
+def test_no_360_results_before_the_survey_closes(ccg_lead_client, camden):
+    text = page_text(ccg_lead_client.get(url(camden)))
+
+    assert "360° stakeholder survey results" in text
+    assert "Its results are shown once it has closed" in text
+    assert "Stakeholders (360° agreement)" not in text
+    assert "Share of opinions that agree" not in text
+
+
+def test_fewer_than_the_minimum_in_all_shows_no_results(demo, ccg_lead_client, camden):
+    survey = Survey.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+    Survey.objects.filter(pk=survey.pk).update(closed_at=timezone.now(), min_group_size=10)
+
+    text = page_text(ccg_lead_client.get(url(camden)))
+
+    assert "Fewer than 10 people responded in all, so no results are shown" in text
+    assert "Stakeholders (360° agreement)" not in text
+
+
+def test_the_ccg_before_both_sides_release_sees_no_hwb_series_and_no_gaps(demo, client_for, hackney):
+    client = client_for("hackney.ccg@example.org")
+
+    text = page_text(client.get(url(hackney)))
+
+    assert "With Hackney Health and Wellbeing Board" in text
+    assert "CCG released, HWB rating" in text
+    assert "The gaps appear here once both sides have released their ratings" in text
+    assert "HWB partner (" not in text
+    assert "Gaps by domain" not in text and "HWB average" not in text
+    assert "With City of London Health and Wellbeing Board" in text
+
+
+def test_the_hwb_before_release_sees_nothing_of_the_ccgs_side(demo, client_for, hackney):
+    client = client_for("hackney.hwb@example.org")
+
+    response = client.get(url(hackney))
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "With Hackney Health and Wellbeing Board" in text
+    assert "CCG average" not in text and "Gaps by domain" not in text and "Items to discuss" not in text
+    # The other HWB's review is not theirs to see
+    assert "City of London" not in text
+    # Nor is the CCG's 360° survey
+    assert "360° stakeholder survey results" not in text
+
+
+def test_the_pdf_has_the_new_sections_in_its_contents_and_pages(region_client, islington, tmp_path):
+    response = region_client.get(reverse("reports:report_pdf", args=[islington.public_id]))
+
+    assert response.status_code == 200
+    text = pdf_text(response.content, tmp_path)
+    assert "Partnership review: gaps between the CCG and its HWB partners" in text
+    assert "360° stakeholder survey results" in text
+    assert "HWB partner (Islington Health and Wellbeing Board)" in text
+    assert "Providers: 2 responses (not shown" in text
+    contents = text.split("Contents", 1)[1].split("Self-assessed maturity and threshold by domain", 2)
+    assert "page" in contents[0] or "page" in contents[1]
+
+
+def test_outsiders_still_get_404(outsider_client, islington):
+    assert outsider_client.get(url(islington)).status_code == 404
