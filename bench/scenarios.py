@@ -78,6 +78,8 @@ SCENARIOS = [
     Scenario(
         "CCG report PDF", "/reports/assessments/{draft}/report.pdf", request="report_pdf", budget_p95_ms=3000
     ),
-    # Not built yet: give each its path (and a request builder if it posts) when its feature lands.
-    Scenario("assessor workspace", None, who=ASSESSOR),
+    Scenario("assessor queue", "/decisions/?cycle={cycle}", who=ASSESSOR),
+    Scenario("assessor workspace", "/decisions/review/{submitted}/domains/2/", who=ASSESSOR),
+    Scenario("development plan", "/plans/{ccg}/{cycle}/"),
+    Scenario("API development plan", "/api/v1/plans/{ccg}", api=True),
 ]

@@ -586,6 +586,8 @@ def can_respond_to_condition(user, condition) -> bool:
 def can_manage_condition(user, condition) -> bool:
     """Discharge, escalate or review: the assessors of the CCG's region and platform admins."""
     return can_judge(user, condition.decision.assessment)
+
+
 # Running cycles ------------------------------------------------------------------------------------------------
 #
 # Platform admins create and change any cycle, national or regional. A regional lead creates and changes the

@@ -8,9 +8,8 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from assure.core.pagination import ApiPagination, Rows
-
 from assure.core import permissions
+from assure.core.pagination import ApiPagination, Rows
 from assure.frameworks.models import Framework
 from assure.organisations.models import Organisation, OrganisationType
 

@@ -1388,6 +1388,8 @@ def assessor_decisions(ds: Dataset) -> None:
                 ConditionEvent.evidence.through,
                 [ConditionEvent.evidence.through(conditionevent=e, evidence=ev) for e, ev in links],
             )
+
+
 def good_practice(ds: Dataset) -> None:
     """Good practice examples from CCGs and HWBs across the country: `size.good_practice` of them, each about one
     domain, with a theme or two and a few items of it, spread over every domain. Most are published (moderated by

@@ -98,9 +98,7 @@ def test_the_dashboard_export_holds_the_table(demo, region_client, islington):
 
     assert response.status_code == 200
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith(
-        "CCG code,CCG name,Region,Stage,360° response rate,Outcome,Open conditions,"
-    )
+    assert lines[0].startswith("CCG code,CCG name,Region,Stage,360° response rate,Outcome,Open conditions,")
     assert ",Overdue steps,Domain 1 " in lines[0]
     assert any(line.startswith("08H,NHS Islington CCG,") and "Beyond authorisation" in line for line in lines)
     camden = next(line for line in lines if line.startswith("07R,"))
