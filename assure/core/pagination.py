@@ -21,12 +21,13 @@ from ninja.pagination import LimitOffsetPagination
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+MAX_OFFSET = 1_000_000_000  # far beyond any list, and within what every database takes as a number
 
 
 class ApiPagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="How many rows (at most 500).")
-        offset: int = Field(0, ge=0, description="How many rows to skip.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many rows to skip.")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)

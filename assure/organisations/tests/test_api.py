@@ -106,5 +106,8 @@ def test_a_page_size_out_of_bounds_is_refused_with_a_clear_error(api_get, token_
         response = api_get(URL, token, limit=limit)
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"][-1] == "limit"
-    assert api_get(URL, token, offset=-1).status_code == 422
+    for offset in (-1, 10**21):
+        response = api_get(URL, token, offset=offset)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == "offset"
     assert api_get(URL, token, limit=500).status_code == 200
