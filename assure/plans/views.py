@@ -117,9 +117,13 @@ class SourceLinks:
 
         # Every source of the CCG's (whatever the cycle: carried-over actions point back to earlier ones), read the
         # same way however many actions there are, so the page's query count does not depend on its actions.
-        self.assessments = ids(Assessment.objects.visible_to(user))
-        # The CCG's own people open the item's domain; everyone else the self-assessment as they may read it.
+        # The CCG's own people open the item's domain; everyone else the submitted self-assessment (a draft's
+        # pages are the CCG's alone, platform admins included).
         self.member = permissions.is_ccg_member(user, ccg.pk)
+        assessments = Assessment.objects.visible_to(user)
+        if not self.member:
+            assessments = assessments.filter(first_submitted_at__isnull=False)
+        self.assessments = ids(assessments)
         self.reviews = ids(PartnershipReview.objects.visible_to(user), "ccg")
         self.surveys = ids(Survey.objects.visible_to(user))
 

@@ -310,3 +310,8 @@ def test_readers_outside_the_ccg_are_linked_to_the_self_assessment_they_may_read
     assert [r.source_detail for r in rows] == ["Item 3.1"]
     response = region_client.get(rows[0].source_url, follow=True)
     assert response.status_code == 200
+
+
+def test_a_platform_admin_gets_no_link_to_a_draft_it_may_not_open(platform_admin_client, demo):
+    rows = platform_admin_client.get(plan_url(demo), {"source": "self_assessment"}).context["rows"]
+    assert rows and all(r.source_url is None for r in rows)
