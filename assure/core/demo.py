@@ -241,6 +241,9 @@ def seed_demo(*, today: datetime.date | None = None) -> list[DemoLogin]:
     _demo_good_practice(framework)
     _demo_second_cycle(region, ccgs[5], framework, today)
     _demo_plans(cycle, ccgs, today)  # last: gathers from every source, conditions of decisions included
+    annual = Cycle.objects.filter(name=ANNUAL_CYCLE_NAME, region=region).first()
+    if annual is not None:  # Haringey's plan of last year carries its open action into annual assurance
+        _demo_plans_carried_over(annual, [ccgs[5]], today)
     return LOGINS
 
 

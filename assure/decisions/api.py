@@ -7,8 +7,6 @@
 - `422` when the input is invalid, with `errors` by field written for people.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Literal
 from uuid import UUID
@@ -16,9 +14,11 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from assure.assessments.models import Assessment
 from assure.core import permissions
+from assure.core.pagination import ApiPagination, Rows
 from assure.evidence.models import Evidence
 from assure.frameworks.models import Domain
 
@@ -339,9 +339,11 @@ def decision_post(request, id: UUID, payload: DecisionIn):
 
 
 @conditions_router.get("", response=list[ConditionOut], summary="The conditions you may see")
+@paginate(ApiPagination)
 def condition_list(request, status: ConditionStatus | None = None, ccg: str | None = None):
     """Assessors and regional leads see their region's conditions; a CCG's people and its partner HWBs see its
-    conditions once the decision is published; platform admins see all."""
+    conditions once the decision is published; platform admins see all. By due date. Paginated: `limit` (default
+    100, at most 500) and `offset`; the answer is `{items, count}`."""
     rows = Condition.objects.visible_to(request.auth).select_related(
         "domain", "decision__assessment__organisation", "decision__assessment__cycle"
     )
@@ -349,10 +351,12 @@ def condition_list(request, status: ConditionStatus | None = None, ccg: str | No
         rows = rows.filter(status=status)
     if ccg:
         rows = rows.filter(decision__assessment__organisation__code=ccg.replace("\x00", ""))
-    return [
-        _condition(c, c.decision.assessment.organisation.code, str(c.decision.assessment.cycle.public_id))
-        for c in rows.order_by("due", "pk")
-    ]
+    return Rows(
+        rows.order_by("due", "pk"),
+        lambda c: _condition(
+            c, c.decision.assessment.organisation.code, str(c.decision.assessment.cycle.public_id)
+        ),
+    )
 
 
 class ResponseIn(Schema):

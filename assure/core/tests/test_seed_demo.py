@@ -182,3 +182,16 @@ def test_haringey_is_in_its_second_cycle_with_its_self_assessment_part_confirmed
         for s in progress.standings(annual, [assessment.organisation_id])[assessment.organisation_id]
     }
     assert states["partnership_review"] == "overdue" and states["self_assessment"] == "due_soon"
+
+
+def test_haringey_s_open_action_of_last_year_carries_into_its_annual_assurance_plan():
+    from assure.core.demo import ANNUAL_CYCLE_NAME
+    from assure.plans.models import Action
+
+    annual = Cycle.objects.get(name=ANNUAL_CYCLE_NAME)
+    carried = Action.objects.filter(plan__cycle=annual, plan__organisation__code="08D", carried_from__isnull=False)
+    assert [(a.title, a.carried_from.plan.cycle_id) for a in carried] == [
+        ("Agree a clinical engagement plan with member practices", annual.previous_id)
+    ]
+    # What was done last year stays there.
+    assert not Action.objects.filter(plan__cycle=annual, title__startswith="Set up a joint").exists()

@@ -125,11 +125,13 @@ def test_a_contradicting_decision_answers_422_naming_the_domain(demo, api_for, f
 
 
 def test_the_conditions_list_is_scoped(demo, api_for, outsider):
-    haringey = {c["ccg_code"] for c in api_for(demo.users["ccg3_lead"]).get("/api/v1/conditions").json()}
+    haringey = {
+        c["ccg_code"] for c in api_for(demo.users["ccg3_lead"]).get("/api/v1/conditions").json()["items"]
+    }
     assert haringey == {"08D"}
-    assert api_for(demo.ccg2_lead).get("/api/v1/conditions").json() == []
-    assert api_for(outsider).get("/api/v1/conditions").json() == []
-    assessor = api_for(demo.assessor).get("/api/v1/conditions", {"status": "open"}).json()
+    assert api_for(demo.ccg2_lead).get("/api/v1/conditions").json() == {"items": [], "count": 0}
+    assert api_for(outsider).get("/api/v1/conditions").json() == {"items": [], "count": 0}
+    assessor = api_for(demo.assessor).get("/api/v1/conditions", {"status": "open"}).json()["items"]
     assert len(assessor) == 1 and assessor[0]["status"] == "open"
 
 
