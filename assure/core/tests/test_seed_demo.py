@@ -189,7 +189,9 @@ def test_haringey_s_open_action_of_last_year_carries_into_its_annual_assurance_p
     from assure.plans.models import Action
 
     annual = Cycle.objects.get(name=ANNUAL_CYCLE_NAME)
-    carried = Action.objects.filter(plan__cycle=annual, plan__organisation__code="08D", carried_from__isnull=False)
+    carried = Action.objects.filter(
+        plan__cycle=annual, plan__organisation__code="08D", carried_from__isnull=False
+    )
     assert [(a.title, a.carried_from.plan.cycle_id) for a in carried] == [
         ("Agree a clinical engagement plan with member practices", annual.previous_id)
     ]
