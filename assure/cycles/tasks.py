@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
-import logging
-
-from django.utils import timezone
 from django_tasks import task
 
-from . import services
+from assure.core.tasks import send_or_retry
 
-logger = logging.getLogger(__name__)
+from . import services
 
 
 @task()
 def send_deadline_reminder(reminder_id: int) -> str:
     """Send one deadline reminder. A failure is recorded on the reminder and tried again later, up to
     services.MAX_SEND_ATTEMPTS times in all, waiting longer each time."""
-    outcome = services.reminder_send(reminder_id=reminder_id)
-    if outcome.retry_in is not None:
-        logger.warning("Deadline reminder %s failed; trying again in %ss", reminder_id, outcome.retry_in)
-        retry = send_deadline_reminder
-        if retry.get_backend().supports_defer:
-            retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=outcome.retry_in))
-        retry.enqueue(reminder_id)
-    elif outcome.status == "failed":
-        logger.error(
-            "Deadline reminder %s failed %s times; giving up", reminder_id, services.MAX_SEND_ATTEMPTS
-        )
-    return outcome.status
+    return send_or_retry(
+        send_deadline_reminder,
+        lambda pk: services.reminder_send(reminder_id=pk),
+        reminder_id,
+        what="Deadline reminder",
+        max_attempts=services.MAX_SEND_ATTEMPTS,
+    )

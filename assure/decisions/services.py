@@ -70,6 +70,34 @@ def _length_error(value: str, limit: int, what: str) -> str | None:
 # Judgements and assessors' ratings ----------------------------------------------------------------------------
 
 
+def _save_versioned(model, *, keys: dict, values: dict, version: int, what: str):
+    """Create the row for `keys` (when `version` is 0) or change it if nobody saved it since `version`. Gives the
+    row and its audit form before the change (None for a new row). Raises StaleEdit."""
+    existing = model.objects.filter(**keys).first()
+    if existing is None:
+        if version != 0:
+            raise StaleEdit(None, what)
+        try:
+            with transaction.atomic():
+                row = model.objects.create(**keys, **values, version=1)
+        except IntegrityError:  # saved at the same moment from another tab
+            raise StaleEdit(model.objects.get(**keys), what) from None
+        return row, None
+    updated = model.objects.filter(pk=existing.pk, version=version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleEdit(existing, what)
+    return model.objects.get(pk=existing.pk), existing.as_audit()
+
+
+def _audit_change(row, before: dict | None, *, actor, action: str, context: str) -> None:
+    """Audit a row saved by _save_versioned, unless the save changed nothing."""
+    after = row.as_audit()
+    if before != after:
+        audit_record(actor=actor, action=action, obj=row, context=context, before=before, after=after)
+
+
 @transaction.atomic
 def judgement_save(
     *, assessment: Assessment, domain: Domain, assessor, value: str, rationale: str, version: int
@@ -89,43 +117,20 @@ def judgement_save(
         errors["rationale"] = problem
     if errors:
         raise Invalid(errors)
-    what = f"Your judgement of domain {domain.number}"
-    existing = Judgement.objects.filter(assessment=assessment, domain=domain, assessor=assessor).first()
-    if existing is None:
-        if version != 0:
-            raise StaleEdit(None, what)
-        try:
-            with transaction.atomic():
-                judgement = Judgement.objects.create(
-                    assessment=assessment,
-                    domain=domain,
-                    assessor=assessor,
-                    value=value,
-                    rationale=rationale,
-                    version=1,
-                )
-        except IntegrityError:  # saved at the same moment from another tab
-            raise StaleEdit(
-                Judgement.objects.get(assessment=assessment, domain=domain, assessor=assessor), what
-            ) from None
-        before = None
-    else:
-        before = existing.as_audit()
-        updated = Judgement.objects.filter(pk=existing.pk, version=version).update(
-            value=value, rationale=rationale, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit(existing, what)
-        judgement = Judgement.objects.get(pk=existing.pk)
-    if before != judgement.as_audit():
-        audit_record(
-            actor=assessor,
-            action="decisions.judged",
-            obj=judgement,
-            context=f"Judgement of domain {domain.number} for {assessment.organisation.name}",
-            before=before,
-            after=judgement.as_audit(),
-        )
+    judgement, before = _save_versioned(
+        Judgement,
+        keys={"assessment": assessment, "domain": domain, "assessor": assessor},
+        values={"value": value, "rationale": rationale},
+        version=version,
+        what=f"Your judgement of domain {domain.number}",
+    )
+    _audit_change(
+        judgement,
+        before,
+        actor=assessor,
+        action="decisions.judged",
+        context=f"Judgement of domain {domain.number} for {assessment.organisation.name}",
+    )
     return judgement
 
 
@@ -145,38 +150,20 @@ def assessor_rating_save(
         errors["note"] = problem
     if errors:
         raise Invalid(errors)
-    what = f"Your rating of {item.code}"
-    existing = AssessorRating.objects.filter(assessment=assessment, item=item, assessor=assessor).first()
-    if existing is None:
-        if version != 0:
-            raise StaleEdit(None, what)
-        try:
-            with transaction.atomic():
-                row = AssessorRating.objects.create(
-                    assessment=assessment, item=item, assessor=assessor, rating=rating, note=note, version=1
-                )
-        except IntegrityError:
-            raise StaleEdit(
-                AssessorRating.objects.get(assessment=assessment, item=item, assessor=assessor), what
-            ) from None
-        before = None
-    else:
-        before = existing.as_audit()
-        updated = AssessorRating.objects.filter(pk=existing.pk, version=version).update(
-            rating=rating, note=note, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleEdit(existing, what)
-        row = AssessorRating.objects.get(pk=existing.pk)
-    if before != row.as_audit():
-        audit_record(
-            actor=assessor,
-            action="decisions.item_rated",
-            obj=row,
-            context=f"Assessor's rating of {item.code} for {assessment.organisation.name}",
-            before=before,
-            after=row.as_audit(),
-        )
+    row, before = _save_versioned(
+        AssessorRating,
+        keys={"assessment": assessment, "item": item, "assessor": assessor},
+        values={"rating": rating, "note": note},
+        version=version,
+        what=f"Your rating of {item.code}",
+    )
+    _audit_change(
+        row,
+        before,
+        actor=assessor,
+        action="decisions.item_rated",
+        context=f"Assessor's rating of {item.code} for {assessment.organisation.name}",
+    )
     return row
 
 
