@@ -78,6 +78,21 @@ def call(case, real: bool, headers: dict[str, str]) -> None:
     case.call_and_validate(headers=headers, checks=CHECKS)
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request, as it must when serving; here that
+    connection holds the test's transaction (PostgreSQL would lose it), so keep it open, as Django's test client
+    does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(demo) -> str:
     return ApiToken.issue(user=User.objects.get(email="ccg.lead@example.org"), name="Schema checks")[1]
