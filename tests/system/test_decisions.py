@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from assure.core.demo import CYCLE_NAME
+
 from .crawler import crawl
 
 pytestmark = pytest.mark.system
@@ -55,8 +57,8 @@ def test_each_role_can_reach_every_decisions_page(page, live_server, demo_site, 
 def _form_pages(*, judges: bool) -> list[str]:
     from assure.assessments.models import Assessment
 
-    islington = Assessment.objects.get(organisation__code="08H")
-    haringey = Assessment.objects.get(organisation__code="08D")
+    islington = Assessment.objects.get(organisation__code="08H", cycle__name=CYCLE_NAME)
+    haringey = Assessment.objects.get(organisation__code="08D", cycle__name=CYCLE_NAME)
     pages = [f"/decisions/review/{islington.public_id}/decision/", _open_condition()]
     if judges:  # adding a condition is for assessors and platform admins
         pages.append(f"/decisions/review/{haringey.public_id}/decision/conditions/add/")
