@@ -9,6 +9,7 @@ Ask for the `demo` fixture to get at its organisations, people and cycle.
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import hypothesis
@@ -22,8 +23,11 @@ from assure.frameworks.models import Framework
 from assure.organisations.models import Organisation, Relation, Role
 
 # Property tests are about correctness, not speed: no per-example deadline, which only flakes on busy CI machines.
+# Locally each run tries new examples; CI (HYPOTHESIS_PROFILE=ci) tries the same ones every time, so a run that
+# passed once passes again, and what a local run finds is added as a test.
 hypothesis.settings.register_profile("assure", deadline=None)
-hypothesis.settings.load_profile("assure")
+hypothesis.settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "assure"))
 
 DEMO_EMAILS = {
     "admin": "admin@example.org",

@@ -77,6 +77,14 @@ def load_text(text: str, *, filename: str = "<framework>") -> Framework:
         )
     lines = _line_index(node)
     try:
+        nulls = [
+            Problem(_format_loc(loc), NULL_CHARACTER, _line_for(loc, lines)) for loc in _null_characters(data)
+        ]
+    except RecursionError:
+        raise FrameworkFileError(filename, [Problem("", "is nested too deeply to be a framework")]) from None
+    if nulls:
+        raise FrameworkFileError(filename, nulls)
+    try:
         framework = Framework.model_validate(data)
     except RecursionError:
         raise FrameworkFileError(
@@ -91,6 +99,28 @@ def load_text(text: str, *, filename: str = "<framework>") -> Framework:
     if problems:
         raise FrameworkFileError(filename, problems)
     return framework
+
+
+NULL_CHARACTER = "contains a null character (\\0), which cannot be stored: remove it"
+
+
+def _null_characters(data: object, loc: tuple = (), seen: set[int] | None = None):
+    """The places of every key or text holding a null character (YAML writes one as "\\0" in double quotes;
+    PostgreSQL cannot store it). Each list or mapping is visited once, so a file that refers to itself ends."""
+    seen = set() if seen is None else seen
+    if isinstance(data, str):
+        if "\x00" in data:
+            yield loc
+        return
+    if not isinstance(data, dict | list) or id(data) in seen:
+        return
+    seen.add(id(data))
+    pairs = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in pairs:
+        if isinstance(key, str) and "\x00" in key:
+            yield (*loc, key)
+            continue
+        yield from _null_characters(value, (*loc, key), seen)
 
 
 def content_hash(framework: Framework) -> str:

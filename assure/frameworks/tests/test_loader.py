@@ -420,3 +420,24 @@ def test_removing_any_required_domain_field_names_it(domain, key):
         load_text(dump(data), filename="fuzz.yaml")
 
     assert f"domains[{domain}].{key}: this field is required" in str(info.value)
+
+
+def test_a_null_character_is_named_with_its_place_and_line(tmp_path):
+    data = builtin()
+    data["domains"][1]["title"] = "Clinical\x00 focus"
+
+    error, text = rejection(tmp_path, data)
+
+    problem = only_problem(error)
+    assert problem.place == "domains[1].title"
+    assert "null character" in problem.message
+    assert problem.line == line_of(text, "Clinical\\0 focus")
+
+
+def test_a_null_character_in_a_key_is_named(tmp_path):
+    data = builtin()
+    data["domains"][0]["ti\x00tle"] = "x"
+
+    error, _ = rejection(tmp_path, data)
+
+    assert [p.place for p in error.problems] == ["domains[0].ti\x00tle"]
