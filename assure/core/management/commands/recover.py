@@ -104,7 +104,7 @@ def remove_orphan_files(*, before: datetime.datetime, dry_run: bool = False) -> 
             try:
                 changed = default_storage.get_modified_time(name)
             except (NotImplementedError, OSError):
-                continue
+                continue  # a storage that cannot tell a file's age (or a file gone meanwhile): never delete it
             if changed < before:
                 orphans.append(name)
                 if not dry_run:
