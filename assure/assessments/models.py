@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 
 from assure.core.models import PublicModel
 
@@ -119,6 +120,12 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     snapshot = models.JSONField()
+    # The snapshot's domain results (number, level, whether the threshold is met…), kept by the database in a
+    # column of their own so that pages reading every CCG's levels (the dashboard, the assessor workspace) do not
+    # read and decode every whole snapshot, items, narratives and evidence included, some 50 KB each.
+    domain_results = models.GeneratedField(
+        expression=KeyTransform("domains", "snapshot"), output_field=models.JSONField(), db_persist=True
+    )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

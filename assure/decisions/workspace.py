@@ -71,7 +71,7 @@ def latest_submission(assessment: Assessment) -> Submission:
 
 
 def domain_results(submission: Submission) -> dict[int, dict]:
-    return {d["number"]: d for d in submission.snapshot.get("domains", [])}
+    return {d["number"]: d for d in submission.domain_results or []}
 
 
 def judgements_by_domain(assessment: Assessment) -> dict[int, list[Judgement]]:
@@ -100,7 +100,7 @@ def level_distribution(user, assessment: Assessment, number: int, levels) -> lis
             .values("pk")
         )
         .order_by("assessment_id", "number")
-        .values_list("assessment_id", "number", "snapshot__domains")
+        .values_list("assessment_id", "number", "domain_results")
     ):
         latest[assessment_id] = (submission_number, domains or [])
     counts: Counter[str] = Counter()

@@ -37,6 +37,7 @@ from assure.accounts.models import User
 from assure.assessments.models import Assessment, ItemResponse, Submission
 from assure.assessments.services import assessment_results
 from assure.audit.models import AuditEvent
+from assure.core import statistics
 from assure.core.demo import DEMO_PASSWORD, FRAMEWORK_SLUG
 from assure.cycles.models import Cycle, CycleStep
 from assure.evidence.models import Evidence
@@ -1211,7 +1212,7 @@ def assessor_decisions(ds: Dataset) -> None:
             for assessment_id, domain_results in (
                 Submission.objects.filter(assessment__cycle=cycle)
                 .order_by("assessment_id", "number")
-                .values_list("assessment_id", "snapshot__domains")
+                .values_list("assessment_id", "domain_results")
             ):
                 latest[assessment_id] = domain_results or []
             assessments = list(
@@ -1495,6 +1496,11 @@ def good_practice(ds: Dataset) -> None:
 # - decisions: an authorisation decision per CCG and cycle, some with conditions, a few conditions discharged;
 # - good_practice: examples drawn from the strongest domains, some published to the library.
 # - development_plans: a plan per CCG after each decision, with actions against the weakest domains;
+def planner_statistics(ds: Dataset) -> None:
+    """Fresh statistics for the query planner, now that the tables hold a country (assure/core/statistics.py)."""
+    statistics.refresh()
+
+
 GENERATORS: list[Callable[[Dataset], None]] = [
     organisations,
     people,
@@ -1506,6 +1512,7 @@ GENERATORS: list[Callable[[Dataset], None]] = [
     assessor_decisions,
     development_plans,
     good_practice,
+    planner_statistics,  # last: after everything is loaded
 ]
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
+from assure.core.links import NUMBER, PUBLIC_ID, UrlPattern
 from assure.cycles.models import Cycle
 from assure.decisions.models import Condition, Decision, Judgement
 from assure.frameworks.models import Domain
@@ -100,13 +100,14 @@ class Fact:
 
 def maturity_cells(context: Context) -> dict[tuple[int, int], Cell]:
     labels, index = context.level_labels, context.level_index
+    submission_url = UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)
     cells = {}
     for ccg in context.ccgs:
         assessment = context.assessments.get(ccg.pk)
         latest = context.latest.get(assessment.pk) if assessment else None
         if latest is None:
             continue
-        href = reverse("assessments:submission", args=[assessment.public_id, latest["number"]])
+        href = submission_url.format(assessment.public_id, latest["number"])
         before = context.previous_levels.get(ccg.pk, {})
         for domain in latest["domains"] or []:
             number, code = domain["number"], domain["level"]
@@ -172,9 +173,10 @@ def survey_agreement(
 def agreement_cells(context: Context) -> dict[tuple[int, int], Cell]:
     current = context.surveys()
     before = context.previous_agreement()
+    results_url = UrlPattern("surveys:results")
     cells = {}
     for ccg_id, (survey, shares) in current.items():
-        href = reverse("surveys:results", args=[survey.public_id])
+        href = results_url.format(survey.public_id)
         earlier = before.get(ccg_id, (None, {}))[1]
         for number, percent in shares.items():
             if percent is None:
@@ -212,6 +214,7 @@ def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
     ):
         found.setdefault((assessment_ccg[assessment_id], number), set()).add(value)
     labels = dict(Judgement.Value.choices)
+    submission_url = UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)
     cells = {}
     for (ccg_id, number), values in found.items():
         value = next(v for v in JUDGEMENT_ORDER if v in values)
@@ -219,8 +222,7 @@ def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
         latest = context.latest.get(assessment.pk)
         href = None
         if latest is not None:
-            href = reverse("assessments:submission", args=[assessment.public_id, latest["number"]])
-            href = f"{href}#domain-{number}"
+            href = f"{submission_url.format(assessment.public_id, latest['number'])}#domain-{number}"
         cells[(ccg_id, number)] = Cell(
             text=labels[value] + (" (assessors differ)" if len(values) > 1 else ""),
             band=JUDGEMENT_BANDS[value],
@@ -402,7 +404,7 @@ def _latest_submissions(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
     for assessment_id, number, submitted_at, domains in (
         Submission.objects.filter(assessment__in=assessment_ids)
         .order_by("assessment_id", "number")
-        .values_list("assessment_id", "number", "submitted_at", "snapshot__domains")
+        .values_list("assessment_id", "number", "submitted_at", "domain_results")
     ):
         latest[assessment_id] = {"number": number, "submitted_at": submitted_at, "domains": domains}
     return latest

@@ -91,13 +91,11 @@ def _rotate_link(stakeholder: Stakeholder, token: str | None = None) -> str:
     return token
 
 
-def stakeholder_for_link(token: str, *, lock: bool = False) -> Stakeholder:
+def stakeholder_for_link(token: str) -> Stakeholder:
     if not token or len(token) > 200:
         raise LinkInvalid
     digest = token_hash(token)
     queryset = Stakeholder.objects.select_related("survey__organisation", "survey__cycle")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
     # Ordered by id alone: the default ordering (survey, name, email) pulls in the survey's and its cycle's
     # orderings, which cost more to compile than the indexed lookup costs to run. At most one row matches.
     stakeholder = queryset.filter(Q(token_hash=digest) | Q(previous_token_hash=digest)).order_by("pk").first()
@@ -617,12 +615,33 @@ def response_for(*, survey: Survey, token: str) -> Response | None:
 
 
 @transaction.atomic
-def response_save(*, token: str, answers: Mapping[str, str], comments: Mapping[int, str]) -> Response:
+def response_save(
+    *,
+    token: str,
+    answers: Mapping[str, str],
+    comments: Mapping[int, str],
+    stakeholder: Stakeholder | None = None,
+) -> None:
     """Store a respondent's answers, replacing any they gave before with the same link, all at once.
+
+    `stakeholder` is whom the link opened a moment ago, if the caller has looked (the respondent's page has):
+    the lookup with its survey is then not made twice. Either way the stakeholder's row is locked and read again
+    here, so a link replaced in the meantime is refused.
 
     Raises LinkInvalid, SurveyStateError (not open, closed) or SurveyInvalid.
     """
-    stakeholder = stakeholder_for_link(token, lock=True)
+    if stakeholder is None:
+        stakeholder = stakeholder_for_link(token)
+    digest = token_hash(token)
+    locked = list(
+        Stakeholder.objects.select_for_update()
+        .filter(Q(token_hash=digest) | Q(previous_token_hash=digest), pk=stakeholder.pk)
+        .order_by()
+        .values_list("group", "opened_at")
+    )
+    if not locked:
+        raise LinkInvalid
+    group, opened_at = locked[0]
     survey = stakeholder.survey
     status = survey.status
     if status == Survey.Status.CLOSED:
@@ -638,25 +657,21 @@ def response_save(*, token: str, answers: Mapping[str, str], comments: Mapping[i
         raise SurveyInvalid(errors)
     key = response_key(token)
     stored_comments = {str(number): text for number, text in comments.items()}
-    if not Response.objects.filter(survey=survey, key=key).update(answers=answers, comments=stored_comments):
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(
-                    survey=survey, key=key, group=stakeholder.group, answers=answers, comments=stored_comments
-                )
-        except IntegrityError:  # the same link, submitted twice at once: the later one replaces the earlier
-            Response.objects.filter(survey=survey, key=key).update(answers=answers, comments=stored_comments)
-        else:
-            now = timezone.now()
-            # From now on only the link they answered with opens their answers.
-            Stakeholder.objects.filter(pk=stakeholder.pk).update(
-                responded_at=now,
-                opened_at=stakeholder.opened_at or now,
-                token_hash=token_hash(token),
-                previous_token_hash=None,
+    if Response.objects.filter(survey=survey, key=key).update(answers=answers, comments=stored_comments):
+        return
+    try:
+        with transaction.atomic():
+            Response.objects.create(
+                survey=survey, key=key, group=group, answers=answers, comments=stored_comments
             )
-            return response
-    return Response.objects.get(survey=survey, key=key)
+    except IntegrityError:  # the same link, submitted twice at once: the later one replaces the earlier
+        Response.objects.filter(survey=survey, key=key).update(answers=answers, comments=stored_comments)
+        return
+    now = timezone.now()
+    # From now on only the link they answered with opens their answers.
+    Stakeholder.objects.filter(pk=stakeholder.pk).update(
+        responded_at=now, opened_at=opened_at or now, token_hash=digest, previous_token_hash=None
+    )
 
 
 # Reading ----------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from assure.assessments import services
-from assure.assessments.models import Assessment, ItemResponse
+from assure.assessments.models import Assessment, ItemResponse, Submission
 from assure.audit.models import AuditEvent
 
 
@@ -132,6 +132,8 @@ def test_submit_locks_and_snapshots_then_reopen_unlocks_and_tells_the_lead(
     assert submission.number == 1
     assert len(submission.snapshot["items"]) == 77
     assert {d["level"] for d in submission.snapshot["domains"]} == {"beyond_authorisation"}
+    # The domain results are also kept in a column of their own, for pages that list many CCGs' levels.
+    assert Submission.objects.get(pk=submission.pk).domain_results == submission.snapshot["domains"]
     with pytest.raises(services.AssessmentLocked):
         _rate(_response(fresh, "1.1"), demo.ccg_lead, rating=3)
 

@@ -167,6 +167,19 @@ def test_reminders_go_only_to_those_who_have_not_responded_and_the_first_link_st
         services.stakeholder_for_link(first[f"{waiting.name} <{waiting.email}>"])
 
 
+def test_answers_sent_with_a_link_replaced_since_the_page_found_it_are_refused(survey):
+    """The respondent's page looks the link up, then saves: a link replaced in between opens nothing."""
+    person = StakeholderFactory(survey=survey)
+    token = invite(person)
+    found = services.stakeholder_for_link(token)
+    Stakeholder.objects.filter(pk=person.pk).update(token_hash="0" * 64, previous_token_hash="1" * 64)
+    with pytest.raises(services.LinkInvalid):
+        services.response_save(token=token, answers={"S1.1": "agree"}, comments={}, stakeholder=found)
+    assert not Response.objects.filter(survey=survey).exists()
+    person.refresh_from_db()
+    assert person.responded_at is None
+
+
 def test_a_reminder_queued_before_someone_responds_is_skipped(survey, demo, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     person = StakeholderFactory(survey=survey)

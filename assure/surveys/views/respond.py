@@ -90,7 +90,9 @@ def respond(request, token):
         form = ResponseForm(request.POST, survey=survey)
         if form.is_valid():
             try:
-                services.response_save(token=token, answers=form.answers(), comments=form.comments())
+                services.response_save(
+                    token=token, answers=form.answers(), comments=form.comments(), stakeholder=stakeholder
+                )
             except services.LinkInvalid:
                 return _bad_link(request)
             except services.SurveyStateError:

@@ -99,10 +99,10 @@ def _self_levels(survey, user):
     )
     if assessment is None:
         return {}, levels, "none"
-    latest = assessment.submissions.order_by("-number").first()
+    latest = assessment.submissions.order_by("-number").values_list("domain_results", flat=True).first()
     if latest is not None:
         return (
-            {d["number"]: index.get(d["level"]) for d in latest.snapshot["domains"]},
+            {d["number"]: index.get(d["level"]) for d in latest or []},
             levels,
             "submitted",
         )

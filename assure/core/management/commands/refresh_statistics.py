@@ -1,0 +1,17 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from assure.core import statistics
+
+
+class Command(BaseCommand):
+    help = (
+        "Gather fresh statistics on every table for the database's query planner (ANALYZE). Run it after a bulk "
+        "import and daily (deploy/assure-statistics.timer): without them SQLite can choose very slow plans."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        statistics.refresh()
+        self.stdout.write(f"Statistics refreshed in {time.monotonic() - started:.1f} s.")

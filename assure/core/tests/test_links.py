@@ -1,0 +1,33 @@
+import uuid
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from assure.core.links import NUMBER, PUBLIC_ID, UrlPattern
+
+
+def test_a_pattern_gives_the_same_address_as_reversing_each_time():
+    ids = [uuid.uuid4() for _ in range(3)]
+    report = UrlPattern("reports:report")
+    assert [report.format(i) for i in ids] == [reverse("reports:report", args=[i]) for i in ids]
+    submission = UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)
+    assert submission.format(ids[0], 12) == reverse("assessments:submission", args=[ids[0], 12])
+    export = UrlPattern("assessments:submission_export", PUBLIC_ID, NUMBER, "csv")
+    assert export.format(str(ids[1]), "3") == reverse(
+        "assessments:submission_export", args=[ids[1], 3, "csv"]
+    )
+
+
+def test_a_pattern_refuses_values_that_are_not_ids_or_numbers():
+    submission = UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)
+    with pytest.raises(ValueError, match="badly formed"):
+        submission.format("../../admin", 1)
+    with pytest.raises(ValueError, match="invalid literal"):
+        submission.format(uuid.uuid4(), "1/../2")
+    with pytest.raises(TypeError):
+        submission.format(uuid.uuid4())
+
+
+def test_a_url_that_takes_no_public_id_is_refused_when_the_pattern_is_made():
+    with pytest.raises(NoReverseMatch):
+        UrlPattern("reports:dashboard_export", "csv")

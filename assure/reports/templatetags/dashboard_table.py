@@ -1,0 +1,68 @@
+"""The regional dashboard's table body, written out in Python.
+
+211 CCGs × (6 domains + 5 facts) is some 2,300 cells; through template nodes the table took half the page's
+time. The markup is the same as a template would give: each cell says what it holds in words (colour is never
+the only cue), links to the evidence behind it and says how it changed since the previous cycle.
+"""
+
+from __future__ import annotations
+
+from html import escape as _escape
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from assure.core.links import UrlPattern
+
+from ..dashboard import Cell, Row
+
+register = template.Library()
+
+
+def escape(value) -> str:
+    """As Django's `escape` (the same five characters), without its lazy-string wrapper: every value here is a
+    plain string or number, and the wrapper was a fifth of the page's time."""
+    return _escape(str(value), quote=True)
+
+
+def _cell(cell: Cell) -> str:
+    text = escape(cell.text)
+    html = f'<a href="{escape(cell.href)}">{text}</a>' if cell.href else text
+    if cell.change is not None:
+        previous = escape(cell.previous)
+        html += " "
+        if cell.change > 0:
+            html += (
+                '<span class="assure-change" aria-hidden="true">▲</span>'
+                f'<span class="nhsuk-u-visually-hidden">, up from {previous}</span>'
+            )
+        elif cell.change < 0:
+            html += (
+                '<span class="assure-change" aria-hidden="true">▼</span>'
+                f'<span class="nhsuk-u-visually-hidden">, down from {previous}</span>'
+            )
+        else:
+            html += '<span class="nhsuk-u-visually-hidden">, the same as last cycle</span>'
+    return f'<td class="assure-heat assure-heat--{escape(cell.band)}">{html}</td>'
+
+
+def _row(row: Row, report_url: UrlPattern) -> str:
+    name = escape(row.ccg.name)
+    if row.assessment is not None and row.assessment.first_submitted_at:
+        name = (
+            f'<a href="{report_url.format(row.assessment.public_id)}">{name}'
+            '<span class="nhsuk-u-visually-hidden"> report</span></a>'
+        )
+    facts = "".join(f"<td>{'–' if value is None else escape(value)}</td>" for value in row.fact_list)
+    cells = "".join(_cell(cell) for cell in row.cells)
+    return (
+        f'<tr><th scope="row">{name} <span class="assure-code">({escape(row.ccg.code)})</span></th>'
+        f"{facts}{cells}</tr>\n"
+    )
+
+
+@register.simple_tag
+def dashboard_rows(rows: list[Row]) -> SafeString:
+    """{% dashboard_rows board.rows %}: every row of the table body."""
+    report_url = UrlPattern("reports:report")
+    return mark_safe("".join(_row(row, report_url) for row in rows))  # noqa: S308 - every value escaped above
