@@ -91,11 +91,16 @@ def _rotate_link(stakeholder: Stakeholder, token: str | None = None) -> str:
     return token
 
 
-def stakeholder_for_link(token: str) -> Stakeholder:
+def stakeholder_for_link(token: str, *, with_names: bool = True) -> Stakeholder:
+    """Whom the link opens, with its survey (and the survey's CCG and cycle, which the pages name; a submission
+    that is stored and redirected does without them, and they are read when needed).
+
+    Raises LinkInvalid."""
     if not token or len(token) > 200:
         raise LinkInvalid
     digest = token_hash(token)
-    queryset = Stakeholder.objects.select_related("survey__organisation", "survey__cycle")
+    related = ("survey__organisation", "survey__cycle") if with_names else ("survey",)
+    queryset = Stakeholder.objects.select_related(*related)
     # Ordered by id alone: the default ordering (survey, name, email) pulls in the survey's and its cycle's
     # orderings, which cost more to compile than the indexed lookup costs to run. At most one row matches.
     stakeholder = queryset.filter(Q(token_hash=digest) | Q(previous_token_hash=digest)).order_by("pk").first()
@@ -614,7 +619,6 @@ def response_for(*, survey: Survey, token: str) -> Response | None:
     return Response.objects.filter(survey=survey, key=response_key(token)).first()
 
 
-@transaction.atomic
 def response_save(
     *,
     token: str,
@@ -626,22 +630,16 @@ def response_save(
 
     `stakeholder` is whom the link opened a moment ago, if the caller has looked (the respondent's page has):
     the lookup with its survey is then not made twice. Either way the stakeholder's row is locked and read again
-    here, so a link replaced in the meantime is refused.
+    before anything is written, so a link replaced in the meantime is refused.
+
+    Everything that needs no lock (checking the answers, working out the response's key) is done before the
+    transaction begins: on SQLite the transaction holds the database's one write lock, which every other
+    respondent is waiting for.
 
     Raises LinkInvalid, SurveyStateError (not open, closed) or SurveyInvalid.
     """
     if stakeholder is None:
-        stakeholder = stakeholder_for_link(token)
-    digest = token_hash(token)
-    locked = list(
-        Stakeholder.objects.select_for_update()
-        .filter(Q(token_hash=digest) | Q(previous_token_hash=digest), pk=stakeholder.pk)
-        .order_by()
-        .values_list("group", "opened_at")
-    )
-    if not locked:
-        raise LinkInvalid
-    group, opened_at = locked[0]
+        stakeholder = stakeholder_for_link(token, with_names=False)
     survey = stakeholder.survey
     status = survey.status
     if status == Survey.Status.CLOSED:
@@ -656,22 +654,31 @@ def response_save(
     if errors:
         raise SurveyInvalid(errors)
     key = response_key(token)
-    stored_comments = {str(number): text for number, text in comments.items()}
-    if Response.objects.filter(survey=survey, key=key).update(answers=answers, comments=stored_comments):
-        return
-    try:
-        with transaction.atomic():
-            Response.objects.create(
-                survey=survey, key=key, group=group, answers=answers, comments=stored_comments
-            )
-    except IntegrityError:  # the same link, submitted twice at once: the later one replaces the earlier
-        Response.objects.filter(survey=survey, key=key).update(answers=answers, comments=stored_comments)
-        return
-    now = timezone.now()
-    # From now on only the link they answered with opens their answers.
-    Stakeholder.objects.filter(pk=stakeholder.pk).update(
-        responded_at=now, opened_at=opened_at or now, token_hash=digest, previous_token_hash=None
-    )
+    digest = token_hash(token)
+    stored = {"answers": answers, "comments": {str(number): text for number, text in comments.items()}}
+    with transaction.atomic():
+        locked = list(
+            Stakeholder.objects.select_for_update()
+            .filter(Q(token_hash=digest) | Q(previous_token_hash=digest), pk=stakeholder.pk)
+            .order_by()
+            .values_list("group", "opened_at")
+        )
+        if not locked:
+            raise LinkInvalid
+        group, opened_at = locked[0]
+        if Response.objects.filter(survey=survey, key=key).update(**stored):
+            return
+        try:
+            with transaction.atomic():
+                Response.objects.create(survey=survey, key=key, group=group, **stored)
+        except IntegrityError:  # the same link, submitted twice at once: the later one replaces the earlier
+            Response.objects.filter(survey=survey, key=key).update(**stored)
+            return
+        now = timezone.now()
+        # From now on only the link they answered with opens their answers.
+        Stakeholder.objects.filter(pk=stakeholder.pk).update(
+            responded_at=now, opened_at=opened_at or now, token_hash=digest, previous_token_hash=None
+        )
 
 
 # Reading ----------------------------------------------------------------------------------------------------

@@ -62,7 +62,8 @@ def _find(request, token):
     if _too_many(request):
         return None, _refused(request)
     try:
-        stakeholder = services.stakeholder_for_link(token)
+        # Answers that are stored are redirected to the thank-you page: they need no names.
+        stakeholder = services.stakeholder_for_link(token, with_names=request.method != "POST")
     except services.LinkInvalid:
         return None, _bad_link(request)
     survey = stakeholder.survey
