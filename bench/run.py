@@ -1,8 +1,8 @@
 """`make bench`: load-test Assure over HTTP with the national dataset and the production settings.
 
 Starts gunicorn as production does (`deploy/gunicorn.conf.py`, `assure.config.settings.production`, DEBUG off)
-and the background worker, on the database in `DATABASE_URL` (default: SQLite in `var/bench.sqlite3`), generating
-the national dataset there first if it is missing. Then, for every
+and the background workers (`BENCH_TASK_WORKERS`, one per core), on the database in `DATABASE_URL` (default:
+SQLite in `var/bench.sqlite3`), generating the national dataset there first if it is missing. Then, for every
 scenario in `bench/scenarios.py`, at each concurrency in `BENCH_CONCURRENCY` (default 1 and 8), locust (in this
 process) keeps that many simulated people each sending the next request as soon as the last one answers, for
 `BENCH_SECONDS` (default 10) after a short warm-up. Writes `bench/results.json` and `bench/results.txt`.
@@ -49,6 +49,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8").split(",")]
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(min(2 * (os.cpu_count() or 1) + 1, 8))))
+# Background workers (db_worker), which lay out the PDFs one at a time each: one per core, as the README advises.
+TASK_WORKERS = int(os.environ.get("BENCH_TASK_WORKERS", str(os.cpu_count() or 1)))
 ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 PASSWORD = "assure-demo"
 PROXY = {"X-Forwarded-Proto": "https"}
@@ -104,8 +106,8 @@ def prepare(env) -> dict:
 
 
 def start_server(env) -> subprocess.Popen:
-    """gunicorn with the production configuration (deploy/gunicorn.conf.py), and the background worker that
-    makes the report PDFs."""
+    """gunicorn with the production configuration (deploy/gunicorn.conf.py), and the background workers that
+    make the report PDFs."""
     log = open(ROOT / "var" / "bench-server.log", "w")  # noqa: SIM115 (open for the server's lifetime)
     server = subprocess.Popen(
         [
@@ -120,13 +122,16 @@ def start_server(env) -> subprocess.Popen:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server.worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server.workers = [
+        subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(TASK_WORKERS)
+    ]
     patience = float(os.environ.get("BENCH_START_SECONDS", "60"))  # longer on a busy machine
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
@@ -403,7 +408,9 @@ def main() -> None:
     env = server_environment()
     database = env["DATABASE_URL"].split("@")[-1]
     print(
-        f"Benchmark: {database}, gunicorn with {WORKERS} workers, {SECONDS:g} s per measurement.", flush=True
+        f"Benchmark: {database}, gunicorn with {WORKERS} workers, {TASK_WORKERS} background workers, "
+        f"{SECONDS:g} s per measurement.",
+        flush=True,
     )
     targets = prepare(env)
     server = start_server(env)
@@ -428,7 +435,7 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        for process in (server.worker, server):
+        for process in (*server.workers, server):
             process.terminate()
             process.wait(timeout=30)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -133,8 +133,9 @@ def main() -> None:
         sampler.kill()
         elapsed = time.monotonic() - started
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (*server.workers, server):
+            process.terminate()
+            process.wait(timeout=30)
 
     stats = environment.stats
     first = mean_total(samples, WARM_UP, WARM_UP + WINDOW)

@@ -10,8 +10,10 @@ CCG gets 403 with a message saying why they may not assess it; everything else i
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,6 +39,8 @@ from .forms import (
     ResponseForm,
 )
 from .models import Condition, ConditionEvent, Decision
+
+CONDITIONS_PER_PAGE = 50
 
 CONDITION_ROWS = 3  # blank condition rows offered with a new decision
 # A decision's conditions, prefetched with the decision (itself read through visible_to, or published).
@@ -511,27 +515,33 @@ def add_condition(request, assessment):
 
 @login_required_get
 def conditions(request):
-    rows = list(
-        Condition.objects.visible_to(request.user)
-        .select_related("domain", "decision__assessment__organisation", "decision__assessment__cycle")
-        .order_by("status", "due", "decision__assessment__organisation__name", "pk")
-    )
+    """The conditions the reader may see, a page at a time (a regional lead of all England sees thousands),
+    filtered by status; the overdue count is over all of them."""
+    rows = Condition.objects.visible_to(request.user)
     today = timezone.localdate()
     status = request.GET.get("status", "")
     if status == "open":
-        rows = [r for r in rows if r.is_open]
+        rows = rows.open()
     elif status in Condition.Status.values:
-        rows = [r for r in rows if r.status == status]
-    due_soon = [r for r in rows if r.is_open and r.status != Condition.Status.EVIDENCE_SUBMITTED]
+        rows = rows.filter(status=status)
+    overdue = rows.open().exclude(status=Condition.Status.EVIDENCE_SUBMITTED).filter(due__lt=today).count()
+    page = Paginator(
+        rows.select_related(
+            "domain", "decision__assessment__organisation", "decision__assessment__cycle"
+        ).order_by("status", "due", "decision__assessment__organisation__name", "pk"),
+        CONDITIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "decisions/conditions.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
+            "params": urlencode({"status": status}) if status else "",
             "today": today,
             "status": status,
             "statuses": Condition.Status.choices,
-            "overdue": sum(1 for r in due_soon if r.due < today),
+            "overdue": overdue,
             "crumbs": [("Home", reverse("core:home"))],
         },
     )

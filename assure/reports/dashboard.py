@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from assure.assessments.models import Assessment, Submission
@@ -142,32 +143,76 @@ def _agreement_band(percent: float) -> str:
     return band
 
 
+# A closed survey's results are final: no answer can be given or changed and its settings are fixed once it has
+# closed. Its agreement figures are kept in the cache (a day) rather than worked out from every response again:
+# for a previous cycle of all England that was 12,000 responses on every request.
+AGREEMENT_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _agreement_key(survey: Survey) -> str:
+    return (
+        f"reports:agreement:v1:{survey.pk}:{survey.updated_at.timestamp()}:{survey.closes_at.timestamp()}:"
+        f"{survey.closed_at.timestamp() if survey.closed_at else '-'}:{survey.min_group_size}"
+    )
+
+
+def _agreement_shares(
+    survey: Survey, statements: list[dict], responses: list[anonymity.ResponseData]
+) -> dict[int, float | None]:
+    codes = [st["code"] for domain in statements for st in domain["statements"]]
+    results = anonymity.results(responses, codes, survey.min_group_size)
+    shares: dict[int, float | None] = {}
+    if results.overall is not None:
+        for domain in statements:
+            share = anonymity.agree_share(
+                results.overall.statements[st["code"]] for st in domain["statements"]
+            )
+            shares[domain["number"]] = None if share is None else round(100 * share)
+    return shares
+
+
+# What the dashboard reads of each survey: not its statements (some 2 KB each), which are read only for surveys
+# whose figures are worked out.
+SURVEY_FIELDS = (
+    "pk",
+    "public_id",
+    "organisation_id",
+    "opens_at",
+    "closes_at",
+    "closed_at",
+    "min_group_size",
+    "updated_at",
+)
+
+
 def survey_agreement(
     user, cycle_id: int, ccg_ids: list[int]
 ) -> dict[int, tuple[Survey, dict[int, float | None]]]:
     """CCG id -> (its closed 360° survey in the cycle, domain number -> % of opinions that agree), with the
-    survey's anonymity rules applied (nothing when too few responded). Two queries, whatever the number of CCGs."""
+    survey's anonymity rules applied (nothing when too few responded). At most three queries, whatever the number
+    of CCGs: the statements and responses are read only for surveys whose figures are not in the cache."""
     surveys = {
         s.pk: s
-        for s in Survey.objects.visible_to(user).filter(cycle=cycle_id, organisation__in=ccg_ids)
+        for s in Survey.objects.visible_to(user)
+        .filter(cycle=cycle_id, organisation__in=ccg_ids)
+        .only(*SURVEY_FIELDS)
+        .order_by()
         if s.is_closed
     }
-    responses: dict[int, list[anonymity.ResponseData]] = {pk: [] for pk in surveys}
-    rows = Response.objects.filter(survey__in=list(surveys)).values_list("survey_id", "group", "answers")
-    for survey_id, group, answers in rows:
-        responses[survey_id].append(anonymity.ResponseData(group=group, answers=answers, comments={}))
-    found = {}
-    for pk, survey in surveys.items():
-        results = anonymity.results(responses[pk], survey.statement_codes, survey.min_group_size)
-        shares: dict[int, float | None] = {}
-        if results.overall is not None:
-            for domain in survey.statements:
-                share = anonymity.agree_share(
-                    results.overall.statements[s["code"]] for s in domain["statements"]
-                )
-                shares[domain["number"]] = None if share is None else round(100 * share)
-        found[survey.organisation_id] = (survey, shares)
-    return found
+    keys = {pk: _agreement_key(survey) for pk, survey in surveys.items()}
+    cached = cache.get_many(list(keys.values()))
+    shares = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in surveys if pk not in shares]
+    if missing:
+        statements = dict(Survey.objects.filter(pk__in=missing).values_list("pk", "statements"))
+        responses: dict[int, list[anonymity.ResponseData]] = {pk: [] for pk in missing}
+        rows = Response.objects.filter(survey__in=missing).values_list("survey_id", "group", "answers")
+        for survey_id, group, answers in rows:
+            responses[survey_id].append(anonymity.ResponseData(group=group, answers=answers, comments={}))
+        computed = {pk: _agreement_shares(surveys[pk], statements[pk], responses[pk]) for pk in missing}
+        cache.set_many({keys[pk]: value for pk, value in computed.items()}, AGREEMENT_CACHE_SECONDS)
+        shares.update(computed)
+    return {survey.organisation_id: (survey, shares[pk]) for pk, survey in surveys.items()}
 
 
 def agreement_cells(context: Context) -> dict[tuple[int, int], Cell]:

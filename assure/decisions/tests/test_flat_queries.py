@@ -56,6 +56,22 @@ def _pages(demo, target: Assessment, condition: Condition, tokens: dict) -> dict
         "conditions (CCG lead)": ("ccg3", "get", "/decisions/conditions/", None, {}),
         "condition": ("assessor", "get", f"/decisions/conditions/{condition.public_id}/", None, {}),
         "published": ("visitor", "get", f"/decisions/published/{demo.cycle.public_id}/", None, {}),
+        "published cycles": ("visitor", "get", "/decisions/published/", None, {}),
+        "open data": ("visitor", "get", "/reports/open-data/decisions/", None, {}),
+        "open data JSON": (
+            "visitor",
+            "get",
+            f"/reports/open-data/decisions/{demo.cycle.public_id}.json",
+            None,
+            {},
+        ),
+        "open data CSV": (
+            "visitor",
+            "get",
+            f"/reports/open-data/decisions/{demo.cycle.public_id}.csv",
+            None,
+            {},
+        ),
         "API queue": ("api", "get", "/api/v1/queue", None, api),
         "API conditions": ("api", "get", "/api/v1/conditions", None, api),
         "API judgement": (

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assure.accounts.tests.factories import UserFactory
 from assure.assessments.models import Assessment
+from assure.core.tests.helpers import page_text
 from assure.decisions.models import AssessorRating, Condition, Decision, Judgement
 from assure.organisations.models import Role
 from assure.organisations.tests.factories import MembershipFactory
@@ -273,6 +274,28 @@ def test_the_ccg_sees_its_conditions_and_what_is_overdue(client_for, demo, djang
     assert response.status_code == 200
     assert page.count("NHS Haringey CCG") == 4
     assert "Evidence submitted" in page and "Discharged" in page
+
+
+def test_the_conditions_list_comes_a_page_at_a_time_keeping_the_status_chosen(demo, assessor_client):
+    haringey = Condition.objects.filter(decision__assessment__organisation__code="08D").first()
+    Condition.objects.bulk_create(
+        Condition(
+            decision=haringey.decision,
+            domain=haringey.domain,
+            text=f"Further condition {n}",
+            support_level=haringey.support_level,
+            due=haringey.due,
+            raised_on=haringey.raised_on,
+            status=Condition.Status.OPEN,
+        )
+        for n in range(60)
+    )
+    first = assessor_client.get(reverse("decisions:conditions") + "?status=open").content.decode()
+    assert "Conditions 1 to 50 of 62" in first
+    assert 'href="?status=open&amp;page=2"' in first
+    second = page_text(assessor_client.get(reverse("decisions:conditions") + "?status=open&page=2"))
+    assert "Conditions 51 to 62 of 62" in second
+    assert second.count("Discharged") == 1  # only the filter's option: the status chosen holds on every page
 
 
 @pytest.mark.parametrize("who", ["ccg2_lead_client", "outsider_client", "ccg_lead_client"])

@@ -4,6 +4,7 @@ and closing."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -198,6 +199,7 @@ def stakeholders(request, public_id):
             "survey": survey,
             "form": form,
             "page": page,
+            "params": urlencode({"group": group}) if group else "",
             "group": group,
             "can_manage": can_manage and not survey.is_closed,
             "can_export": permissions.can_export_stakeholders(request.user, survey.organisation),
