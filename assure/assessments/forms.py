@@ -28,6 +28,7 @@ class ItemForm(forms.Form):
     def __init__(self, *args, code: str, scale, evidence_choices, allow_na: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.code = code
+        self.allow_na = allow_na
         choices = [(str(p.value), f"{p.value} – {p.label}") for p in scale]
         if allow_na:
             choices.append(("na", "Not applicable"))

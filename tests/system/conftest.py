@@ -38,26 +38,31 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     item.add_marker(pytest.mark.filterwarnings("ignore:No directory at:UserWarning"))
 
 
-_CRAWLS: list[str] = []
-
-
 @pytest.fixture
 def record_crawl(request) -> Callable[..., None]:
-    """Note a crawl's size for the summary at the end of the run: `record_crawl(report)`."""
+    """Note a crawl's size for the summary at the end of the run: `record_crawl(report)`. The note travels with
+    the test's report (its user properties), so it reaches the summary from every xdist worker."""
 
     def record(report) -> None:
         line = f"{request.node.name}: {len(report.pages)} pages"
         if report.not_visited:
             line += f" (page limit reached; {report.not_visited} linked pages not visited)"
-        _CRAWLS.append(line)
+        request.node.user_properties.append(("crawl", line))
 
     return record
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if _CRAWLS:
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if getattr(report, "when", None) == "call"
+        for key, value in getattr(report, "user_properties", ())
+        if key == "crawl"
+    ]
+    if lines:
         terminalreporter.section("pages crawled")
-        for line in _CRAWLS:
+        for line in sorted(lines):
             terminalreporter.write_line(line)
 
 

@@ -12,6 +12,10 @@ On each page it records:
 - axe-core violations for the WCAG 2.0, 2.1 and 2.2 A and AA rules (`WCAG_TAGS`);
 - whether the page scrolls sideways when the viewport is 320 CSS pixels wide (WCAG 1.4.10 Reflow).
 
+A page whose address and markup (all but its CSRF tokens) are exactly those of a page already checked in this
+test run, at the same viewport and with the same rules, is given that check's findings instead of being checked
+again: the same person reaches the same pages in several tests, and the axe run is most of a page's cost.
+
 New pages are found from `a[href]` links, so a feature's pages are checked as soon as something links to them.
 Links to the admin, the API, signing out, static or media files, other sites and anything matching a pattern in
 `skip` are not followed. Pages built from one template for many objects (`/assessments/<id>/items/1.1/history/`,
@@ -21,6 +25,7 @@ every segment that holds a digit replaced by `*`, plus the names of the query pa
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, deque
 from collections.abc import Container, Iterable, Sequence
@@ -34,6 +39,11 @@ from playwright.sync_api import Error as PlaywrightError
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 NARROW_WIDTH = 320
+
+# Findings of the axe and 320px checks by page (its address, markup, viewport and rules): see `Crawler._checks`.
+_CHECKED: dict[str, tuple[list[Violation], int | None, list[str]]] = {}
+# Django's masked CSRF tokens, which differ on every page load.
+_CSRF_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
 
 # Paths never followed, whoever is crawling. Callers add their own with `skip=`.
 DEFAULT_SKIP = (
@@ -268,9 +278,7 @@ class Crawler:
                 return result
             if result.final_url != url and result.final_url in checked:
                 return result
-            result.violations = self._axe()
-            if self.check_narrow:
-                result.narrow_width, result.overflowing = self._narrow_width()
+            result.violations, result.narrow_width, result.overflowing = self._checks(result.final_url)
             hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
             links = (urldefrag(h)[0] for h in hrefs)
             result.links = list(dict.fromkeys(link for link in links if self.follows(link)))
@@ -281,6 +289,21 @@ class Crawler:
             page.remove_listener("pageerror", on_page_error)
             page.remove_listener("console", on_console)
         return result
+
+    def _checks(self, url: str) -> tuple[list[Violation], int | None, list[str]]:
+        """axe's violations and the width at 320px (with what sticks out), or those found for the same page."""
+        markup = _CSRF_TOKEN.sub("", self.page.content())
+        key = hashlib.sha256(
+            "\0".join(
+                [url, str(self.page.viewport_size), ",".join(self.tags), str(self.check_narrow), markup]
+            ).encode()
+        ).hexdigest()
+        if key not in _CHECKED:
+            violations = self._axe()
+            width, overflowing = self._narrow_width() if self.check_narrow else (None, [])
+            _CHECKED[key] = (violations, width, overflowing)
+        violations, width, overflowing = _CHECKED[key]
+        return list(violations), width, list(overflowing)
 
     def _axe(self) -> list[Violation]:
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .crawler import crawl, url_shape
+from .crawler import Crawler, crawl, url_shape
 
 pytestmark = pytest.mark.system
 
@@ -61,6 +61,31 @@ def test_the_crawler_reports_what_is_wrong_and_skips_what_it_should(made_up_site
     assert "div" in problems
     with pytest.raises(AssertionError, match=r"2 of 6 pages crawled have problems"):
         report.assert_no_problems()
+
+
+def test_a_page_seen_again_keeps_its_findings_and_a_changed_page_is_checked_afresh(made_up_site, monkeypatch):
+    # Given the made-up site crawled once, with the axe runs counted
+    first = crawl(made_up_site, BASE, ["/"])
+    runs = []
+    original = Crawler._axe
+    monkeypatch.setattr(Crawler, "_axe", lambda self: runs.append(self.page.url) or original(self))
+
+    # When it is crawled again, unchanged
+    again = crawl(made_up_site, BASE, ["/"])
+
+    # Then axe did not run again, and every finding is reported as before
+    assert runs == []
+    assert again.problems == first.problems
+
+    # When the too-wide page is fixed and the site crawled once more
+    monkeypatch.setitem(SITE, "/bad/", PAGE.format(title="Bad", body='<img src="/x.png" alt="A cross">'))
+    fixed = crawl(made_up_site, BASE, ["/"])
+
+    # Then only that page was checked afresh, and its old findings are gone
+    assert runs == [f"{BASE}/bad/"]
+    problems = "\n".join(fixed.problems)
+    assert "image-alt" not in problems and "scrolls sideways" not in problems
+    assert "resource failed to load: 404 /x.png" in problems
 
 
 def test_pages_of_one_shape_are_sampled():

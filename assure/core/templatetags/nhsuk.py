@@ -5,7 +5,7 @@ from functools import lru_cache
 from django import template
 from django.forms import CheckboxInput, FileInput, PasswordInput, Select, Textarea
 from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -35,7 +35,66 @@ def nhsuk_widget(field):
         attrs["aria-describedby"] = " ".join(described)
     if isinstance(widget, PasswordInput):
         attrs.setdefault("autocomplete", "current-password")
-    return field.as_widget(attrs=attrs)
+    written = _written_widget(field, attrs)
+    return field.as_widget(attrs=attrs) if written is None else written
+
+
+# Widgets whose Django templates are one element with its attributes: `_written_widget` writes them out.
+_TEXTAREA = Textarea.template_name
+_INPUTS = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "text",
+        "email",
+        "url",
+        "number",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "search",
+        "tel",
+    )
+)
+
+
+def _written_widget(field, attrs):
+    """What `field.as_widget(attrs=attrs)` renders, written out in Python for a text input or a textarea; None
+    for any other widget. Django renders each widget through two templates (the element and its attributes),
+    which on pages with a form per row (a domain's items, an assessor's ratings) cost more than the rest of the
+    row. The attributes, the value and its escaping are Django's own (`get_context`, `conditional_escape`)."""
+    widget = field.field.widget
+    template = widget.template_name
+    if template != _TEXTAREA and template not in _INPUTS:
+        return None
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(dict(attrs), widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    attributes = "".join(
+        f" {conditional_escape(key)}"
+        if value is True
+        else f' {conditional_escape(key)}="{conditional_escape(value)}"'
+        for key, value in context["attrs"].items()
+        if value is not False
+    )
+    name = conditional_escape(context["name"])
+    value = context["value"]
+    if template == _TEXTAREA:
+        text = conditional_escape(value) if value else ""
+        return mark_safe(f'<textarea name="{name}"{attributes}>\n{text}</textarea>')  # noqa: S308 (escaped)
+    shown = "" if value is None else f' value="{conditional_escape(value)}"'
+    kind = conditional_escape(context["type"])
+    return mark_safe(f'<input type="{kind}" name="{name}"{shown}{attributes}>')  # noqa: S308 (escaped)
+
+
+@register.simple_tag
+def hidden_field(field):
+    """A bound field with a hidden input, as `{{ field }}` writes it, without the form renderer's templates."""
+    return _written_widget(field, {}) or field.as_widget()
 
 
 @lru_cache(maxsize=4096)
@@ -63,6 +122,33 @@ def nhsuk_checkboxes(field, disabled=False):
             f'<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="{base}_{index}" '
             f'name="{name}" type="checkbox" value="{_escaped(value)}"{checked}{off}><label class="nhsuk-label '
             f'nhsuk-checkboxes__label" for="{base}_{index}">{_escaped(str(label))}</label></div>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 (every piece above is escaped)
+
+
+@register.simple_tag
+def nhsuk_radios(field, disabled=False, only=None, exclude=None):
+    """The NHS.UK radio items of a choice field, written out in one go, like `nhsuk_checkboxes`.
+
+    `only` or `exclude` (a value) picks some of the options, keeping each option's id (its place among all of
+    them), so that a conditional reveal can follow one of them: a domain page writes the scale with
+    `exclude="na"`, then "not applicable" with `only="na"` and its reason after it.
+    """
+    current = field.value()
+    current = "" if current is None else str(current)
+    base = _escaped(field.auto_id)
+    name = _escaped(field.html_name)
+    off = " disabled" if disabled else ""
+    parts = []
+    for index, (value, label) in enumerate(field.field.choices):
+        value = str(value)
+        if (only is not None and value != only) or (exclude is not None and value == exclude):
+            continue
+        checked = " checked" if value == current else ""
+        parts.append(
+            f'<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="{base}_{index}" '
+            f'name="{name}" type="radio" value="{_escaped(value)}"{checked}{off}><label class="nhsuk-label '
+            f'nhsuk-radios__label" for="{base}_{index}">{_escaped(str(label))}</label></div>'
         )
     return mark_safe("\n".join(parts))  # noqa: S308 (every piece above is escaped)
 
