@@ -102,6 +102,25 @@ def _escaped(text: str) -> str:
     return str(escape(text))
 
 
+def _options(field, kind: str, group: str, selected: set[str], disabled, only=None, exclude=None):
+    """A choice field's options as NHS.UK radio or checkbox items; each option's id keeps its place among all."""
+    base = _escaped(field.auto_id)
+    name = _escaped(field.html_name)
+    off = " disabled" if disabled else ""
+    parts = []
+    for index, (value, label) in enumerate(field.field.choices):
+        value = str(value)
+        if (only is not None and value != only) or (exclude is not None and value == exclude):
+            continue
+        checked = " checked" if value in selected else ""
+        parts.append(
+            f'<div class="nhsuk-{group}__item"><input class="nhsuk-{group}__input" id="{base}_{index}" '
+            f'name="{name}" type="{kind}" value="{_escaped(value)}"{checked}{off}><label class="nhsuk-label '
+            f'nhsuk-{group}__label" for="{base}_{index}">{_escaped(str(label))}</label></div>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 (every piece above is escaped)
+
+
 @register.simple_tag
 def nhsuk_checkboxes(field, disabled=False):
     """The NHS.UK checkbox items of a multiple-choice field, written out in one go.
@@ -111,19 +130,7 @@ def nhsuk_checkboxes(field, disabled=False):
     is escaped (once per distinct text: the same evidence titles come back for every item of a page).
     """
     selected = {str(v) for v in (field.value() or [])}
-    base = _escaped(field.auto_id)
-    name = _escaped(field.html_name)
-    off = " disabled" if disabled else ""
-    parts = []
-    for index, (value, label) in enumerate(field.field.choices):
-        value = str(value)
-        checked = " checked" if value in selected else ""
-        parts.append(
-            f'<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="{base}_{index}" '
-            f'name="{name}" type="checkbox" value="{_escaped(value)}"{checked}{off}><label class="nhsuk-label '
-            f'nhsuk-checkboxes__label" for="{base}_{index}">{_escaped(str(label))}</label></div>'
-        )
-    return mark_safe("\n".join(parts))  # noqa: S308 (every piece above is escaped)
+    return _options(field, "checkbox", "checkboxes", selected, disabled)
 
 
 @register.simple_tag
@@ -135,22 +142,8 @@ def nhsuk_radios(field, disabled=False, only=None, exclude=None):
     `exclude="na"`, then "not applicable" with `only="na"` and its reason after it.
     """
     current = field.value()
-    current = "" if current is None else str(current)
-    base = _escaped(field.auto_id)
-    name = _escaped(field.html_name)
-    off = " disabled" if disabled else ""
-    parts = []
-    for index, (value, label) in enumerate(field.field.choices):
-        value = str(value)
-        if (only is not None and value != only) or (exclude is not None and value == exclude):
-            continue
-        checked = " checked" if value == current else ""
-        parts.append(
-            f'<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="{base}_{index}" '
-            f'name="{name}" type="radio" value="{_escaped(value)}"{checked}{off}><label class="nhsuk-label '
-            f'nhsuk-radios__label" for="{base}_{index}">{_escaped(str(label))}</label></div>'
-        )
-    return mark_safe("\n".join(parts))  # noqa: S308 (every piece above is escaped)
+    selected = {"" if current is None else str(current)}
+    return _options(field, "radio", "radios", selected, disabled, only=only, exclude=exclude)
 
 
 @register.filter
