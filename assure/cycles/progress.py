@@ -109,17 +109,18 @@ def standings(
     today = today or timezone.localdate()
     steps = steps_of(cycle)
     done = done_by_step(cycle, steps, ccg_ids)
-    return {
-        ccg: [
-            StepStanding(
-                step,
-                step_state(
-                    opens_on=step.opens_on, deadline=step.deadline, done=ccg in done[step.step], today=today
-                ),
+    # A step stands one of two ways on a given day, done or not: each is worked out once, not once per CCG.
+    ways = [
+        {
+            is_done: StepStanding(
+                step, step_state(opens_on=step.opens_on, deadline=step.deadline, done=is_done, today=today)
             )
-            for step in steps
-        ]
-        for ccg in ccg_ids
+            for is_done in (False, True)
+        }
+        for step in steps
+    ]
+    return {
+        ccg: [way[ccg in done[step.step]] for step, way in zip(steps, ways, strict=True)] for ccg in ccg_ids
     }
 
 

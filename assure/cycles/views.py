@@ -1,4 +1,5 @@
 import datetime
+from collections import Counter
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -50,7 +51,12 @@ def cycle_detail(request, public_id, fmt=None):
         .prefetch_related("steps"),
         public_id=public_id,
     )
-    ccgs = list(Organisation.objects.visible_to(request.user).filter(cycles=cycle).select_related("region"))
+    ccgs = list(
+        Organisation.objects.visible_to(request.user)
+        .filter(cycles=cycle)
+        .select_related("region")
+        .only("code", "name", "region__name")  # what the table and its download show
+    )
     assessments = {
         a.organisation_id: a
         for a in Assessment.objects.visible_to(request.user)
@@ -72,10 +78,9 @@ def cycle_detail(request, public_id, fmt=None):
             ccg.task_list_url = task_list.format(ccg.assessment.public_id)
             ccg.report_url = report.format(ccg.assessment.public_id)
     steps = progress.steps_of(cycle)
+    overdue = Counter(s.step.pk for ccg in ccgs for s in standings[ccg.pk] if s.state.is_overdue)
     for step in steps:
-        step.overdue = sum(
-            1 for ccg in ccgs for s in standings[ccg.pk] if s.step.pk == step.pk and s.state.is_overdue
-        )
+        step.overdue = overdue[step.pk]
     if fmt:
         return export_response(ccgs, CCG_COLUMNS, filename=f"{cycle.name} CCGs", fmt=fmt, sheet="CCGs")
     crumbs = [("Home", reverse("core:home"))]

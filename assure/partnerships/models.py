@@ -61,6 +61,11 @@ class PartnershipReview(PublicModel):
             models.UniqueConstraint(fields=["cycle", "ccg", "hwb"], name="partnership_review_unique"),
             models.CheckConstraint(condition=~models.Q(ccg=models.F("hwb")), name="partnership_two_sides"),
         ]
+        indexes = [
+            # Which reviews a regional lead or assessor may see (agreed ones of their regions' CCGs) is a subquery
+            # of many pages; with this index it reads no review row (an agreed review's row holds its snapshot).
+            models.Index(fields=["status", "ccg"], name="review_status_ccg_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ccg.name} and {self.hwb.name} – {self.cycle.name}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+
 from assure.frameworks.models import Domain, Item
 
 from . import gaps, services
@@ -65,13 +67,29 @@ class Board:
         return [r for r in self.rows if r.item.domain.number == number]
 
 
+def _person_only(relation: str) -> list[str]:
+    """The fields of a related person to leave unread: every row shows at most who saved it ("Last saved by …")."""
+    return [
+        f"{relation}__{f.name}"
+        for f in get_user_model()._meta.concrete_fields
+        if f.name not in ("id", "full_name", "email")
+    ]
+
+
 def board(review: PartnershipReview, user, *, domain: int | None = None) -> Board:
     """The review's items with the side ratings the person may see and (once both released) the agreements."""
+    domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
+    by_pk = {d.pk: d for d in domains}
     items = Item.objects.filter(framework=review.cycle.framework_id, tier__in=services.TIERS)
     if domain is not None:
         items = items.filter(domain__number=domain)
-    item_list = list(items.select_related("domain").order_by("domain__number", "position"))
-    ratings = SideRating.objects.visible_to(user).filter(review=review).select_related("updated_by")
+    item_list = list(items.order_by("domain__number", "position"))
+    ratings = (
+        SideRating.objects.visible_to(user)
+        .filter(review=review)
+        .select_related("updated_by")
+        .defer(*_person_only("updated_by"))
+    )
     if domain is not None:
         ratings = ratings.filter(item__domain__number=domain)
     by_side: dict[str, dict[int, SideRating]] = {CCG: {}, HWB: {}}
@@ -79,12 +97,21 @@ def board(review: PartnershipReview, user, *, domain: int | None = None) -> Boar
         by_side[rating.side][rating.item_id] = rating
     agreed: dict[int, AgreedItem] = {}
     if review.both_released:
-        rows = AgreedItem.objects.filter(review=review).select_related("updated_by", "action_owner")
+        rows = (
+            AgreedItem.objects.filter(review=review)
+            .select_related("updated_by")
+            .defer(*_person_only("updated_by"))
+        )
         if domain is not None:
             rows = rows.filter(item__domain__number=domain)
         agreed = {a.item_id: a for a in rows}
-    domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
-    for item in item_list:  # each row knows its item without another query
+        # An action's owner is the review's CCG or HWB, read with the review.
+        owners = {review.ccg_id: review.ccg, review.hwb_id: review.hwb} if agreed else {}
+        for row in agreed.values():
+            if row.action_owner_id in owners:
+                row.action_owner = owners[row.action_owner_id]
+    for item in item_list:  # each row knows its item, and each item its domain, without another query
+        item.domain = by_pk[item.domain_id]
         for row in (by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk)):
             if row is not None:
                 row.item = item

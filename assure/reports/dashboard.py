@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
@@ -27,7 +27,7 @@ from assure.decisions.models import Condition, Decision, Judgement
 from assure.frameworks.models import Domain
 from assure.organisations.models import Organisation
 from assure.surveys import anonymity
-from assure.surveys.models import Response, Stakeholder, Survey
+from assure.surveys.models import Response, Survey
 
 from .exports import Column
 
@@ -375,26 +375,20 @@ def open_condition_values(context: Context) -> dict[int, int]:
 
 def response_rate_values(context: Context) -> dict[int, str]:
     """The 360° survey's response rate (responded of invited) for each CCG with a survey the reader may see."""
+    # One survey per CCG and cycle; unordered, each survey's people are counted from the (survey, invited_at,
+    # responded_at) index alone.
     rows = (
-        Stakeholder.objects.filter(
-            survey__in=Survey.objects.visible_to(context.user).filter(
-                cycle=context.cycle, organisation__in=[c.pk for c in context.ccgs]
-            )
-        )
-        .values("survey__organisation_id")
-        .annotate(
-            invited=Count("pk", filter=Q(invited_at__isnull=False)),
-            responded=Count("pk", filter=Q(responded_at__isnull=False)),
-        )
+        Survey.objects.visible_to(context.user)
+        .filter(cycle=context.cycle, organisation__in=[c.pk for c in context.ccgs])
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(invited=Count("stakeholders__invited_at"), responded=Count("stakeholders__responded_at"))
     )
-    rates = {}
-    for row in rows:
-        invited, responded = row["invited"], row["responded"]
-        if invited:
-            rates[row["survey__organisation_id"]] = (
-                f"{round(100 * responded / invited)}% ({responded} of {invited})"
-            )
-    return rates
+    return {
+        ccg_id: f"{round(100 * responded / invited)}% ({responded} of {invited})"
+        for ccg_id, invited, responded in rows
+        if invited
+    }
 
 
 FACTS: list[Fact] = [
@@ -447,7 +441,7 @@ class Dashboard:
 def _latest_submissions(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
     latest: dict[int, dict[str, Any]] = {}
     for assessment_id, number, submitted_at, domains in (
-        Submission.objects.filter(assessment__in=assessment_ids)
+        Submission.objects.filter(assessment_id__in=assessment_ids)
         .order_by("assessment_id", "number")
         .values_list("assessment_id", "number", "submitted_at", "domain_results")
     ):
@@ -456,17 +450,20 @@ def _latest_submissions(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 
 def _previous_levels(user, cycle: Cycle, ccg_ids: list[int]) -> dict[int, dict[int, str]]:
+    """CCG id -> domain number -> level code in the latest submission of its self-assessment in the previous
+    cycle (one query: the assessments the reader may see, as a subquery)."""
     if cycle.previous_id is None:
         return {}
-    earlier = {
-        a.pk: a.organisation_id
-        for a in Assessment.objects.visible_to(user).filter(
-            cycle=cycle.previous_id, organisation__in=ccg_ids, first_submitted_at__isnull=False
-        )
-    }
+    earlier = Assessment.objects.visible_to(user).filter(
+        cycle=cycle.previous_id, organisation__in=ccg_ids, first_submitted_at__isnull=False
+    )
     levels: dict[int, dict[int, str]] = {}
-    for assessment_id, latest in _latest_submissions(list(earlier)).items():
-        levels[earlier[assessment_id]] = {d["number"]: d["level"] for d in latest["domains"] or []}
+    for ccg_id, domains in (
+        Submission.objects.filter(assessment__in=earlier.values("pk"))
+        .order_by("assessment_id", "number")
+        .values_list("assessment__organisation_id", "domain_results")
+    ):
+        levels[ccg_id] = {d["number"]: d["level"] for d in domains or []}
     return levels
 
 
@@ -482,16 +479,17 @@ def build_dashboard(
     """The dashboard for `cycle` as `user` may see it. `filters` maps a filterable fact's key to a value.
     `measures` lists the measures to compute besides the one shown (the API asks for all)."""
     chosen = MEASURES.get(measure, MEASURES["maturity"])
-    ccgs = permissions.dashboard_ccgs(
-        user, Organisation.objects.visible_to(user).filter(cycles=cycle).select_related("region")
-    )
+    ccgs = permissions.dashboard_ccgs(user, Organisation.objects.visible_to(user).filter(cycles=cycle))
     if region is not None:
         ccgs = ccgs.filter(region=region)
-    ccgs = list(ccgs.order_by("name"))
+    # Only what the rows show.
+    ccgs = list(ccgs.select_related("region").only("code", "name", "region__name").order_by("name"))
     ccg_ids = [c.pk for c in ccgs]
     assessments = {
         a.organisation_id: a
-        for a in Assessment.objects.visible_to(user).filter(cycle=cycle, organisation__in=ccg_ids)
+        for a in Assessment.objects.visible_to(user)
+        .filter(cycle=cycle, organisation__in=ccg_ids)
+        .only("pk", "public_id", "cycle", "organisation", "status", "first_submitted_at")
     }
     visible = [a for a in assessments.values() if a.first_submitted_at is not None]
     domains = list(Domain.objects.filter(framework=cycle.framework_id).order_by("number"))

@@ -67,7 +67,10 @@ def report_source(user, assessment: Assessment, *, today: datetime.date | None =
     framework = assessment.cycle.framework
     domains = list(Domain.objects.filter(framework=framework).order_by("number"))
     if permissions.report_from_draft(user, assessment):
-        responses = list(assessment.responses.select_related("item__domain"))
+        responses = list(assessment.responses.select_related("item"))
+        by_pk = {d.pk: d for d in domains}
+        for r in responses:  # each item's domain from the list above, not once more per item
+            r.item.domain = by_pk[r.item.domain_id]
         items = [
             ItemFact(r.item.code, r.item.domain.number, r.item.tier, r.item.text, r.rating, r.not_applicable)
             for r in responses

@@ -121,6 +121,7 @@ def _dashboard_cycle(request):
     cycles = list(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "previous", "region")
+        .defer("framework__document")  # read through Framework.spec, parsed once per process
         .order_by("-starts_on", "name")
     )
     wanted = request.GET.get("cycle", "")
