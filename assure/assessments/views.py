@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assure.accounts.models import unread_but_name
 from assure.audit.models import AuditEvent
 from assure.core import permissions
 from assure.core.templatetags.nhsuk import domid
@@ -229,7 +230,11 @@ def _domain_context(request, assessment, number, *, stale=None):
         .only("public_id", "title", "evidence_type__title")
     )
     evidence_choices = [(str(e.public_id), f"{e.title} ({e.evidence_type.title})") for e in evidence]
-    all_responses = list(assessment.responses.select_related("item", "updated_by").order_by("item__position"))
+    all_responses = list(
+        assessment.responses.select_related("item", "updated_by")
+        .defer(*unread_but_name("updated_by"))
+        .order_by("item__position")
+    )
     for response in all_responses:
         response.item.domain = by_pk[response.item.domain_id]
     responses = [r for r in all_responses if r.item.domain_id == domain.pk]

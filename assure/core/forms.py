@@ -1,8 +1,72 @@
-"""Forms render through NHS.UK-styled field templates, so a page writes {{ form.field.as_field_group }}."""
+"""Forms render as NHS.UK form groups, so a page writes {{ form.field.as_field_group }} (or {{ form }}).
 
+A field group (its label or legend, hint, errors and NHS-styled input) is written out in Python by
+`field_group`, not through a template: a page with a form per row (an assessor's rating of each of a domain's
+items, a survey's eighteen statements) spent more on the field templates than on the rest of the page. The
+markup is what components/field.html gave, tested equal to it (assure/core/tests/test_form_markup.py).
+"""
+
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def field_group(field: BoundField) -> SafeString:
+    """One bound field as an NHS.UK form group. Labels, hints and errors are escaped unless marked safe, as a
+    template would."""
+    from assure.core.templatetags.nhsuk import nhsuk_checkboxes, nhsuk_radios, nhsuk_widget
+
+    field_id = conditional_escape(field.auto_id)
+    label = conditional_escape(field.label)
+    parts = [f'<div class="nhsuk-form-group{" nhsuk-form-group--error" if field.errors else ""}">']
+    if field.use_fieldset:
+        described = ""
+        if field.help_text or field.errors:
+            hint = f"{field_id}-hint" if field.help_text else ""
+            error = f" {field_id}-error" if field.errors else ""
+            described = f' aria-describedby="{hint}{error}"'
+        parts.append(
+            f'<fieldset class="nhsuk-fieldset"{described}>'
+            f'<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{label}</legend>'
+        )
+    else:
+        parts.append(f'<label class="nhsuk-label" for="{field_id}">{label}</label>')
+    if field.help_text:
+        parts.append(
+            f'<div class="nhsuk-hint" id="{field_id}-hint">{conditional_escape(field.help_text)}</div>'
+        )
+    parts.extend(
+        f'<span class="nhsuk-error-message" id="{field_id}-error"><span class="nhsuk-u-visually-hidden">Error:</span> '
+        f"{conditional_escape(error)}</span>"
+        for error in field.errors
+    )
+    kind = field.widget_type
+    if kind == "checkboxselectmultiple":
+        parts.append(
+            '<div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">'
+            f"{nhsuk_checkboxes(field, disabled=field.field.disabled)}</div>"
+        )
+    elif kind == "radioselect":
+        parts.append(
+            '<div class="nhsuk-radios" data-module="nhsuk-radios">'
+            f"{nhsuk_radios(field, disabled=field.field.disabled)}</div>"
+        )
+    else:
+        parts.append(nhsuk_widget(field))
+    if field.use_fieldset:
+        parts.append("</fieldset>")
+    parts.append("</div>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above or by the widget writers
+
+
+class NHSBoundField(BoundField):
+    def as_field_group(self):
+        if self.field.template_name is not None:  # a field with a template of its own keeps it
+            return super().as_field_group()
+        return field_group(self)
 
 
 class NHSFormRenderer(TemplatesSetting):
-    field_template_name = "components/field.html"
     form_template_name = "components/form.html"
+    bound_field_class = NHSBoundField

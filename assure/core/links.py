@@ -2,34 +2,39 @@
 
 `reverse()` (and `{% url %}`) costs tens of microseconds a call; a page with a link or three on each of 211 CCGs
 spent half its time there. `UrlPattern("assessments:task_list")` reverses once with a stand-in id;
-`UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)` with a stand-in id and number.
+`UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)` with a stand-in id and number;
+`UrlPattern("assessments:save_item", PUBLIC_ID, CODE)` with a stand-in id and item code.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 PUBLIC_ID = "public id"  # where a row's public id (a UUID) goes
 NUMBER = "number"  # where a row's whole number goes
+CODE = "item code"  # where a row's code goes (an item code, "1.10"): one path segment of text
 
-_STAND_INS = {PUBLIC_ID: str(uuid.UUID(int=0)), NUMBER: "987654321"}
+_STAND_INS = {PUBLIC_ID: str(uuid.UUID(int=0)), NUMBER: "987654321", CODE: "code-stand-in-5e1f"}
+_KINDS = tuple(_STAND_INS)
 
 
 class UrlPattern:
     """A URL with public ids and numbers to fill in per row.
 
-    `UrlPattern(name, *args).format(*values)`: `args` are the URL's arguments, with `PUBLIC_ID` or `NUMBER` where
-    each row's value goes, and `format` takes those values in order. With no `PUBLIC_ID` or `NUMBER` in `args`,
-    the public id is the last argument: `UrlPattern("reports:report").format(assessment.public_id)`.
+    `UrlPattern(name, *args).format(*values)`: `args` are the URL's arguments, with `PUBLIC_ID`, `NUMBER` or `CODE`
+    where each row's value goes, and `format` takes those values in order. With none of them in `args`, the public
+    id is the last argument: `UrlPattern("reports:report").format(assessment.public_id)`.
     """
 
     def __init__(self, name: str, *args) -> None:
-        if PUBLIC_ID not in args and NUMBER not in args:
+        if not any(kind in args for kind in _KINDS):
             args = (*args, PUBLIC_ID)
-        self._kinds = [a for a in args if a in (PUBLIC_ID, NUMBER)]
+        self._kinds = [a for a in args if a in _KINDS]
         path = reverse(name, args=[_STAND_INS.get(a, a) if isinstance(a, str) else a for a in args])
         stand_ins = "|".join(re.escape(_STAND_INS[kind]) for kind in set(self._kinds))
         self._parts = re.split(stand_ins, path)
@@ -41,6 +46,21 @@ class UrlPattern:
             raise TypeError(f"expected {len(self._kinds)} values, got {len(values)}")
         out = [self._parts[0]]
         for kind, value, part in zip(self._kinds, values, self._parts[1:], strict=True):
-            out.append(str(uuid.UUID(str(value))) if kind == PUBLIC_ID else str(int(value)))
+            out.append(_FORMAT[kind](value))
             out.append(part)
         return "".join(out)
+
+
+def _segment(value) -> str:
+    """A code as `reverse()` puts it in a path (a `str` converter: any text but "/", quoted as Django quotes it)."""
+    text = str(value)
+    if not text or "/" in text:
+        raise ValueError(f"{text!r} is not one path segment")
+    return quote(text, safe=RFC3986_SUBDELIMS + "/~:@")
+
+
+_FORMAT = {
+    PUBLIC_ID: lambda value: str(uuid.UUID(str(value))),
+    NUMBER: lambda value: str(int(value)),
+    CODE: _segment,
+}

@@ -19,3 +19,11 @@ def tag(text: str, colour: str | None = None) -> str:
     """An NHS.UK tag, as components/tag.html writes it."""
     modifier = f" nhsuk-tag--{escape(colour)}" if colour else ""
     return f'<strong class="nhsuk-tag{modifier}">{escape(text)}</strong>'
+
+
+def csrf_input(context) -> str:
+    """`{% csrf_token %}` for a tag writing a form: the hidden input with the page's token (none without one)."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'

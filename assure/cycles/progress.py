@@ -44,9 +44,11 @@ def partnership_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     ):
         partners[ccg].add(hwb)
     agreed: dict[int, set[int]] = defaultdict(set)
-    for ccg, hwb in PartnershipReview.objects.filter(
-        cycle=cycle, ccg__in=ccg_ids, status=PartnershipReview.Status.AGREED
-    ).values_list("ccg_id", "hwb_id"):
+    for ccg, hwb in (
+        PartnershipReview.objects.filter(cycle=cycle, ccg__in=ccg_ids, status=PartnershipReview.Status.AGREED)
+        .order_by()
+        .values_list("ccg_id", "hwb_id")
+    ):
         agreed[ccg].add(hwb)
     return {ccg for ccg in ccg_ids if partners[ccg] <= agreed[ccg]}
 

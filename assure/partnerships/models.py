@@ -62,9 +62,10 @@ class PartnershipReview(PublicModel):
             models.CheckConstraint(condition=~models.Q(ccg=models.F("hwb")), name="partnership_two_sides"),
         ]
         indexes = [
-            # Which reviews a regional lead or assessor may see (agreed ones of their regions' CCGs) is a subquery
-            # of many pages; with this index it reads no review row (an agreed review's row holds its snapshot).
-            models.Index(fields=["status", "ccg"], name="review_status_ccg_idx"),
+            # Which reviews a regional lead or assessor may see (agreed ones of their regions' CCGs), and which
+            # CCGs have agreed with every partner HWB, are read from this index alone: an agreed review's row
+            # holds its snapshot (some 35 KB), which the database would otherwise read past for each review.
+            models.Index(fields=["status", "ccg", "cycle", "hwb"], name="review_status_ccg_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-
+from assure.accounts.models import unread_but_name
 from assure.frameworks.models import Domain, Item
 
 from . import gaps, services
@@ -67,15 +66,6 @@ class Board:
         return [r for r in self.rows if r.item.domain.number == number]
 
 
-def _person_only(relation: str) -> list[str]:
-    """The fields of a related person to leave unread: every row shows at most who saved it ("Last saved by …")."""
-    return [
-        f"{relation}__{f.name}"
-        for f in get_user_model()._meta.concrete_fields
-        if f.name not in ("id", "full_name", "email")
-    ]
-
-
 def board(review: PartnershipReview, user, *, domain: int | None = None) -> Board:
     """The review's items with the side ratings the person may see and (once both released) the agreements."""
     domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
@@ -88,7 +78,7 @@ def board(review: PartnershipReview, user, *, domain: int | None = None) -> Boar
         SideRating.objects.visible_to(user)
         .filter(review=review)
         .select_related("updated_by")
-        .defer(*_person_only("updated_by"))
+        .defer(*unread_but_name("updated_by"))
     )
     if domain is not None:
         ratings = ratings.filter(item__domain__number=domain)
@@ -100,7 +90,7 @@ def board(review: PartnershipReview, user, *, domain: int | None = None) -> Boar
         rows = (
             AgreedItem.objects.filter(review=review)
             .select_related("updated_by")
-            .defer(*_person_only("updated_by"))
+            .defer(*unread_but_name("updated_by"))
         )
         if domain is not None:
             rows = rows.filter(item__domain__number=domain)

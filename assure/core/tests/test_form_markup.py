@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 
 from assure.core.templatetags.nhsuk import _written_widget, hidden_field, nhsuk_checkboxes, nhsuk_radios
 
@@ -116,3 +117,79 @@ def test_checkboxes_are_django_options_written_out(selected):
 def test_disabled_options_say_so():
     field = EveryKind()["rating"]
     assert nhsuk_radios(field, disabled=True).count(" disabled") == 3
+
+
+# components/field.html as it was: one field as an NHS.UK form group, now written out by `field_group`.
+FIELD_GROUP_BEFORE = Template(
+    """{# One form field as an NHS.UK form group: label or legend, hint, error message and the NHS-styled input. #}
+{% load nhsuk %}
+<div class="nhsuk-form-group{% if field.errors %} nhsuk-form-group--error{% endif %}">
+  {% if field.use_fieldset %}
+    <fieldset class="nhsuk-fieldset"{% if field.help_text or field.errors %} aria-describedby="{% if field.help_text %}{{ field.auto_id }}-hint{% endif %}{% if field.errors %} {{ field.auto_id }}-error{% endif %}"{% endif %}>
+      <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{{ field.label }}</legend>
+  {% else %}
+    <label class="nhsuk-label" for="{{ field.auto_id }}">{{ field.label }}</label>
+  {% endif %}
+  {% if field.help_text %}
+    <div class="nhsuk-hint" id="{{ field.auto_id }}-hint">{{ field.help_text }}</div>
+  {% endif %}
+  {% for error in field.errors %}
+    <span class="nhsuk-error-message" id="{{ field.auto_id }}-error"><span class="nhsuk-u-visually-hidden">Error:</span> {{ error }}</span>
+  {% endfor %}
+  {% if field.widget_type == "checkboxselectmultiple" %}
+    <div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">
+      {% nhsuk_checkboxes field disabled=field.field.disabled %}
+    </div>
+  {% elif field.widget_type == "radioselect" %}
+    <div class="nhsuk-radios" data-module="nhsuk-radios">
+      {% nhsuk_radios field disabled=field.field.disabled %}
+    </div>
+  {% else %}
+    {% nhsuk_widget field %}
+  {% endif %}
+  {% if field.use_fieldset %}</fieldset>{% endif %}
+</div>
+"""
+)
+
+
+class WithHints(forms.Form):
+    plain = forms.CharField(help_text="Say <what> & why", max_length=10)
+    linked = forms.CharField(help_text=mark_safe('See <a href="/help/">the help</a>'), required=False)
+    choose = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=[("y", "Yes"), ("n", "No")], help_text="Pick one", label=HOSTILE
+    )
+    several = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, choices=[("a", "A"), ("b", "B")], help_text="Any number"
+    )
+    fixed = forms.ChoiceField(widget=forms.RadioSelect, choices=[("1", "One")], disabled=True, required=False)
+    listed = forms.ChoiceField(choices=[("1", "One"), ("2", "Two & more")], required=False)
+
+
+FIELD_GROUP_FORMS = {
+    **FORMS,
+    "hints, unbound": WithHints(),
+    "hints, bound with errors": WithHints({"plain": "far too long to fit", "choose": "x", "several": ["z"]}),
+    "hints, bound and valid": WithHints({"plain": "ok", "choose": "y", "several": ["a", "b"]}),
+}
+
+
+@pytest.mark.parametrize("state", FIELD_GROUP_FORMS)
+def test_field_groups_are_written_as_the_field_template_wrote_them(state):
+    form = FIELD_GROUP_FORMS[state]
+    if form.is_bound:
+        form.is_valid()
+    for field in form.visible_fields():
+        written = field.as_field_group()
+        assert parse_html(written) == parse_html(FIELD_GROUP_BEFORE.render(Context({"field": field}))), (
+            field.name
+        )
+        assert "<script>" not in written
+
+
+def test_a_field_with_a_template_of_its_own_keeps_it():
+    class Own(forms.Form):
+        name = forms.CharField(template_name="components/form.html")
+
+    field = Own()["name"]
+    assert field.as_field_group() == field.render()

@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from assure.core.links import NUMBER, PUBLIC_ID, UrlPattern
+from assure.core.links import CODE, NUMBER, PUBLIC_ID, UrlPattern
 
 
 def test_a_pattern_gives_the_same_address_as_reversing_each_time():
@@ -31,3 +31,16 @@ def test_a_pattern_refuses_values_that_are_not_ids_or_numbers():
 def test_a_url_that_takes_no_public_id_is_refused_when_the_pattern_is_made():
     with pytest.raises(NoReverseMatch):
         UrlPattern("reports:dashboard_export", "csv")
+
+
+@pytest.mark.parametrize("code", ["1.10", "S2.3", "a b&c", "100%", "é?#", '1.2"<x>', "~:@!$'()*+,;="])
+def test_a_code_goes_into_the_address_as_reversing_puts_it(code):
+    public_id = uuid.uuid4()
+    save = UrlPattern("assessments:save_item", PUBLIC_ID, CODE)
+    assert save.format(public_id, code) == reverse("assessments:save_item", args=[public_id, code])
+
+
+@pytest.mark.parametrize("code", ["", "1/2", "../admin"])
+def test_a_code_that_is_not_one_path_segment_is_refused(code):
+    with pytest.raises(ValueError, match="not one path segment"):
+        UrlPattern("assessments:save_item", PUBLIC_ID, CODE).format(uuid.uuid4(), code)
