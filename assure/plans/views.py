@@ -156,6 +156,8 @@ def _actions(plan: Plan | None, user):
             "carried_from__plan__cycle",
             "updated_by",
         )
+        # An agreed review's snapshot (some 35 KB) is not shown here: it was read and decoded once per action.
+        .defer("agreed_item__review__snapshot")
     )
 
 
