@@ -122,6 +122,7 @@ def partnership_for_domain(user, assessment: Assessment, number: int, entries: l
             cycle=assessment.cycle_id, ccg=assessment.organisation_id, status=PartnershipReview.Status.AGREED
         )
         .select_related("hwb")
+        .defer("snapshot")  # the agreed record (some 35 KB), not shown here
         .order_by("hwb__name")
     )
     if not reviews:

@@ -74,6 +74,9 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
             PartnershipReview.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, ccg=assessment.organisation_id)
             .select_related("hwb", "cycle__framework")
+            .defer(
+                "snapshot", "cycle__framework__document"
+            )  # neither is shown; the framework is read through its spec
             .order_by("hwb__name")
         )
         source.extra["partnership_boards"] = [
