@@ -16,53 +16,8 @@ from assure.decisions.workspace import ItemEntry
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 
-# decisions/domain.html's loop over the items as it was, with decisions/item_rating.html as it was in its place.
-ITEMS_BEFORE = Template(
-    """  {% for entry in entries %}
-    <div class="assure-item">
-      <h3 class="nhsuk-heading-s"><span class="assure-code">{{ entry.code }}</span> {{ entry.text }}</h3>
-      <p class="nhsuk-body-s">{% if entry.tier == "basics" %}Build the basics{% elif entry.tier == "future" %}Develop together for the future{% else %}{{ entry.tier }}{% endif %}</p>
-      <dl class="nhsuk-summary-list">
-        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">CCG's rating</dt><dd class="nhsuk-summary-list__value">{% if entry.not_applicable %}Not applicable: {{ entry.reason }}{% else %}{{ entry.rating|default_if_none:"Not rated" }}{% endif %}</dd></div>
-        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Narrative</dt><dd class="nhsuk-summary-list__value">{{ entry.narrative|default:"None"|linebreaksbr }}</dd></div>
-        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Evidence</dt><dd class="nhsuk-summary-list__value">
-          {% for evidence in entry.evidence %}
-            <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{% if evidence.file %}<a href="{% url 'evidence:download' evidence.id %}">{{ evidence.title }}</a>{% elif evidence.link %}<a href="{{ evidence.link }}" rel="noopener noreferrer">{{ evidence.title }}</a>{% else %}<a href="{% url 'evidence:detail' evidence.id %}">{{ evidence.title }}</a>{% endif %} ({{ evidence.type }}, {{ evidence.document_date }})</p>
-          {% empty %}None linked{% endfor %}
-        </dd></div>
-        {% for agreed in entry.agreed %}
-          <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Partnership with {{ agreed.hwb }}</dt><dd class="nhsuk-summary-list__value">CCG {{ agreed.ccg|default_if_none:"–" }}, HWB {{ agreed.hwb_rating|default_if_none:"–" }}{% if agreed.to_discuss %} (a gap of {{ agreed.gap }}){% endif %}; agreed {{ agreed.agreed|default_if_none:"–" }}{% if agreed.action %}. Action: {{ agreed.action }}{% endif %}</dd></div>
-        {% endfor %}
-        {% for other in entry.others %}
-          <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{{ other.assessor.get_full_name }}'s rating</dt><dd class="nhsuk-summary-list__value">{{ other.rating|default_if_none:"No rating" }}{% if other.note %}: {{ other.note }}{% endif %}</dd></div>
-        {% endfor %}
-      </dl>
-      {% if can_judge %}{% with form=entry.form %}
-<div class="assure-assessor-rating" id="rate-{{ entry.code|domid }}">
-  {% if entry.stale %}
-    <div class="nhsuk-error-summary"><div role="alert"><h4 class="nhsuk-error-summary__heading">Your rating of {{ entry.code }} was not saved</h4><div class="nhsuk-error-summary__body"><p>{{ entry.stale }}</p></div></div></div>
-  {% endif %}
-  {% if just_saved %}<p class="nhsuk-body-s assure-saved" role="status"><strong>Saved.</strong></p>{% endif %}
-  <details class="nhsuk-details"{% if form.errors or entry.mine or just_saved %} open{% endif %}>
-    <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Your own rating of {{ entry.code }}{% if entry.mine %}: {{ entry.mine.rating|default_if_none:"note only" }}{% endif %}</span></summary>
-    <div class="nhsuk-details__text">
-      <form method="post" action="{% url 'decisions:rate_item' assessment.public_id entry.code %}" hx-post="{% url 'decisions:rate_item' assessment.public_id entry.code %}" hx-target="#rate-{{ entry.code|domid }}" hx-swap="outerHTML" novalidate>
-        {% csrf_token %}
-        {% hidden_field form.version %}
-        {{ form.rating.as_field_group }}
-        {{ form.note.as_field_group }}
-        <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">Save your rating of {{ entry.code }}</button>
-      </form>
-    </div>
-  </details>
-</div>
-{% endwith %}{% elif entry.mine %}<p class="nhsuk-body-s">Your rating: {{ entry.mine.rating|default_if_none:"none" }}{% if entry.mine.note %}: {{ entry.mine.note }}{% endif %}</p>{% endif %}
-    </div>
-  {% endfor %}
-"""
-)
-RATING_BEFORE = Template(
-    """{% with form=entry.form %}
+# decisions/item_rating.html as it was (the rating alone, as an htmx save returns it).
+RATING_SOURCE = """{% with form=entry.form %}
 <div class="assure-assessor-rating" id="rate-{{ entry.code|domid }}">
   {% if entry.stale %}
     <div class="nhsuk-error-summary"><div role="alert"><h4 class="nhsuk-error-summary__heading">Your rating of {{ entry.code }} was not saved</h4><div class="nhsuk-error-summary__body"><p>{{ entry.stale }}</p></div></div></div>
@@ -83,6 +38,33 @@ RATING_BEFORE = Template(
 </div>
 {% endwith %}
 """
+# decisions/domain.html's loop over the items as it was, with item_rating.html as it was in place of its include.
+LOOP_SOURCE = """  {% for entry in entries %}
+    <div class="assure-item">
+      <h3 class="nhsuk-heading-s"><span class="assure-code">{{ entry.code }}</span> {{ entry.text }}</h3>
+      <p class="nhsuk-body-s">{% if entry.tier == "basics" %}Build the basics{% elif entry.tier == "future" %}Develop together for the future{% else %}{{ entry.tier }}{% endif %}</p>
+      <dl class="nhsuk-summary-list">
+        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">CCG's rating</dt><dd class="nhsuk-summary-list__value">{% if entry.not_applicable %}Not applicable: {{ entry.reason }}{% else %}{{ entry.rating|default_if_none:"Not rated" }}{% endif %}</dd></div>
+        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Narrative</dt><dd class="nhsuk-summary-list__value">{{ entry.narrative|default:"None"|linebreaksbr }}</dd></div>
+        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Evidence</dt><dd class="nhsuk-summary-list__value">
+          {% for evidence in entry.evidence %}
+            <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{% if evidence.file %}<a href="{% url 'evidence:download' evidence.id %}">{{ evidence.title }}</a>{% elif evidence.link %}<a href="{{ evidence.link }}" rel="noopener noreferrer">{{ evidence.title }}</a>{% else %}<a href="{% url 'evidence:detail' evidence.id %}">{{ evidence.title }}</a>{% endif %} ({{ evidence.type }}, {{ evidence.document_date }})</p>
+          {% empty %}None linked{% endfor %}
+        </dd></div>
+        {% for agreed in entry.agreed %}
+          <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Partnership with {{ agreed.hwb }}</dt><dd class="nhsuk-summary-list__value">CCG {{ agreed.ccg|default_if_none:"–" }}, HWB {{ agreed.hwb_rating|default_if_none:"–" }}{% if agreed.to_discuss %} (a gap of {{ agreed.gap }}){% endif %}; agreed {{ agreed.agreed|default_if_none:"–" }}{% if agreed.action %}. Action: {{ agreed.action }}{% endif %}</dd></div>
+        {% endfor %}
+        {% for other in entry.others %}
+          <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{{ other.assessor.get_full_name }}'s rating</dt><dd class="nhsuk-summary-list__value">{{ other.rating|default_if_none:"No rating" }}{% if other.note %}: {{ other.note }}{% endif %}</dd></div>
+        {% endfor %}
+      </dl>
+      {% if can_judge %}{% include "decisions/item_rating.html" %}{% elif entry.mine %}<p class="nhsuk-body-s">Your rating: {{ entry.mine.rating|default_if_none:"none" }}{% if entry.mine.note %}: {{ entry.mine.note }}{% endif %}</p>{% endif %}
+    </div>
+  {% endfor %}
+"""
+RATING_BEFORE = Template(RATING_SOURCE)
+ITEMS_BEFORE = Template(
+    LOOP_SOURCE.replace('{% include "decisions/item_rating.html" %}', RATING_SOURCE.strip())
 )
 ITEMS = Template("{% load workspace_items %}{% for entry in entries %}{% workspace_item entry %}{% endfor %}")
 RATING = Template("{% load workspace_items %}{% assessor_rating entry %}")
