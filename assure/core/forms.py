@@ -12,6 +12,17 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 
+def error_messages(field: BoundField, *, with_id: bool = True) -> str:
+    """A field's error messages as NHS.UK writes them, each (`with_id`) with the id its input's aria-describedby
+    names."""
+    attribute = f' id="{conditional_escape(field.auto_id)}-error"' if with_id else ""
+    return "".join(
+        f'<span class="nhsuk-error-message"{attribute}><span class="nhsuk-u-visually-hidden">Error:</span> '
+        f"{conditional_escape(error)}</span>"
+        for error in field.errors
+    )
+
+
 def field_group(field: BoundField) -> SafeString:
     """One bound field as an NHS.UK form group. Labels, hints and errors are escaped unless marked safe, as a
     template would."""
@@ -36,11 +47,7 @@ def field_group(field: BoundField) -> SafeString:
         parts.append(
             f'<div class="nhsuk-hint" id="{field_id}-hint">{conditional_escape(field.help_text)}</div>'
         )
-    parts.extend(
-        f'<span class="nhsuk-error-message" id="{field_id}-error"><span class="nhsuk-u-visually-hidden">Error:</span> '
-        f"{conditional_escape(error)}</span>"
-        for error in field.errors
-    )
+    parts.append(error_messages(field))
     kind = field.widget_type
     if kind == "checkboxselectmultiple":
         parts.append(

@@ -64,3 +64,12 @@ _FORMAT = {
     NUMBER: lambda value: str(int(value)),
     CODE: _segment,
 }
+
+
+def for_render(context, name: str, *args) -> UrlPattern:
+    """The `UrlPattern` for `name` and `args`, made once per template render (in its `render_context`), for tags
+    that write one row at a time."""
+    key = ("url-pattern", name, args)
+    if key not in context.render_context:
+        context.render_context[key] = UrlPattern(name, *args)
+    return context.render_context[key]

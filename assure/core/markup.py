@@ -1,7 +1,6 @@
-"""Writing long tables' markup in Python, where a template would spend most of a page's time on its nodes.
-
-Used for the tables with a row per CCG of a cycle (some 200). The markup is what the templates gave, and each
-such writer is tested against the template it replaced.
+"""Pieces for markup written out in Python, where a template would spend most of a page's time on its nodes:
+the tables with a row per CCG (some 200) and the pages with a form per item (see README: Development). The
+markup is what the templates gave, and each such writer is tested against the template it replaced.
 """
 
 from __future__ import annotations

@@ -73,10 +73,10 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
         reviews = (
             PartnershipReview.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, ccg=assessment.organisation_id)
-            .select_related("hwb", "cycle__framework")
-            .defer(
-                "snapshot", "cycle__framework__document"
-            )  # neither is shown; the framework is read through its spec
+            # The board names actions' owners from the pair; neither the snapshot nor the framework's document
+            # is shown (the framework is read through its spec).
+            .select_related("ccg", "hwb", "cycle__framework")
+            .defer("snapshot", "cycle__framework__document")
             .order_by("hwb__name")
         )
         source.extra["partnership_boards"] = [

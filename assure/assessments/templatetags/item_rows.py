@@ -14,19 +14,12 @@ from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-from assure.core.links import CODE, PUBLIC_ID, UrlPattern
+from assure.core.forms import error_messages
+from assure.core.links import CODE, PUBLIC_ID, for_render
 from assure.core.markup import csrf_input, escape
 from assure.core.templatetags.nhsuk import domid, hidden_field, nhsuk_checkboxes, nhsuk_radios
 
 register = template.Library()
-
-ERROR = '<span class="nhsuk-error-message"{id}><span class="nhsuk-u-visually-hidden">Error:</span> {message}</span>'
-
-
-def _errors(field, with_id: bool = True) -> str:
-    """A field's error messages, each with the id its input's aria-describedby names."""
-    attribute = f' id="{escape(field.auto_id)}-error"' if with_id else ""
-    return "".join(ERROR.format(id=attribute, message=escape(message)) for message in field.errors)
 
 
 def _value(field) -> str:
@@ -58,7 +51,7 @@ def _rating(form, item, code: str, can_edit: bool) -> str:
             f'<div class="nhsuk-radios__conditional assure-na-reason" id="{escape(form.prefix)}-na-reason">'
             f'<div class="nhsuk-form-group{reason_error}">'
             f'<label class="nhsuk-label" for="{escape(reason.auto_id)}">{escape(form.fields["reason"].label)}</label>'
-            f"{_errors(reason)}"
+            f"{error_messages(reason)}"
             f'<textarea class="nhsuk-textarea{" nhsuk-textarea--error" if reason.errors else ""}" '
             f'id="{escape(reason.auto_id)}" name="{escape(reason.html_name)}" rows="2" '
             f'maxlength="{escape(form.fields["reason"].max_length)}"{described}>{_value(reason)}</textarea>'
@@ -67,7 +60,7 @@ def _rating(form, item, code: str, can_edit: bool) -> str:
     return (
         f'<div class="nhsuk-form-group{" nhsuk-form-group--error" if rating.errors else ""}">'
         '<fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">'
-        f'<span class="assure-code">{code}</span> {escape(item.text)}</legend>{_errors(rating)}'
+        f'<span class="assure-code">{code}</span> {escape(item.text)}</legend>{error_messages(rating)}'
         f'<div class="nhsuk-radios nhsuk-radios--small" data-module="nhsuk-radios">{options}</div>'
         "</fieldset></div>"
     )
@@ -83,7 +76,7 @@ def _narrative(form, code: str, can_edit: bool) -> str:
         f'<div class="nhsuk-form-group nhsuk-character-count{error}" data-module="nhsuk-character-count" '
         f'data-maxlength="{limit}"><label class="nhsuk-label" for="{field_id}">Narrative for {code}</label>'
         f'<div class="nhsuk-hint" id="{field_id}-hint">How the CCG meets this action, and where the evidence is.'
-        f"</div>{_errors(narrative)}"
+        f"</div>{error_messages(narrative)}"
         f'<textarea class="nhsuk-textarea nhsuk-js-character-count'
         f'{" nhsuk-textarea--error" if narrative.errors else ""}" id="{field_id}" '
         f'name="{escape(narrative.html_name)}" rows="4" aria-describedby="{described}"'
@@ -104,7 +97,7 @@ def _evidence(form, code: str, can_edit: bool) -> str:
         '</summary><div class="nhsuk-details__text">'
         f'<div class="nhsuk-form-group{" nhsuk-form-group--error" if evidence.errors else ""}">'
         '<fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">'
-        f"Evidence linked to {code}</legend>{_errors(evidence, with_id=False)}"
+        f"Evidence linked to {code}</legend>{error_messages(evidence, with_id=False)}"
         '<div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">'
         f"{nhsuk_checkboxes(evidence, disabled=not can_edit)}</div></fieldset></div></div></details>"
     )
@@ -118,16 +111,6 @@ def _last_saved(response) -> str:
     return f"Last saved by {escape(who)} on {escape(when)} · "
 
 
-def _links(context) -> tuple[UrlPattern, UrlPattern]:
-    """The save and history addresses, reversed once for the page's items rather than once per item."""
-    if "item_row_links" not in context.render_context:
-        context.render_context["item_row_links"] = (
-            UrlPattern("assessments:save_item", PUBLIC_ID, CODE),
-            UrlPattern("assessments:item_history", PUBLIC_ID, CODE),
-        )
-    return context.render_context["item_row_links"]
-
-
 @register.simple_tag(takes_context=True)
 def item_row(context, entry) -> SafeString:
     """{% item_row entry %}: one item of a domain page with its form, `entry` as the domain view makes them
@@ -138,7 +121,9 @@ def item_row(context, entry) -> SafeString:
     code, anchor = escape(item.code), domid(item.code)
     assessment = context["assessment"]
     can_edit = bool(context.get("can_edit"))
-    save, history = _links(context)
+    # Reversed once for the page's items, not once per item.
+    save = for_render(context, "assessments:save_item", PUBLIC_ID, CODE)
+    history = for_render(context, "assessments:item_history", PUBLIC_ID, CODE)
     save_url = escape(save.format(assessment.public_id, item.code))
     history_url = escape(history.format(assessment.public_id, item.code))
     csrf = csrf_input(context)

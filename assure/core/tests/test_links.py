@@ -3,7 +3,7 @@ import uuid
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from assure.core.links import CODE, NUMBER, PUBLIC_ID, UrlPattern
+from assure.core.links import CODE, NUMBER, PUBLIC_ID, UrlPattern, for_render
 
 
 def test_a_pattern_gives_the_same_address_as_reversing_each_time():
@@ -44,3 +44,14 @@ def test_a_code_goes_into_the_address_as_reversing_puts_it(code):
 def test_a_code_that_is_not_one_path_segment_is_refused(code):
     with pytest.raises(ValueError, match="not one path segment"):
         UrlPattern("assessments:save_item", PUBLIC_ID, CODE).format(uuid.uuid4(), code)
+
+
+def test_a_pattern_for_a_render_is_made_once_and_gives_the_same_addresses():
+    from django.template import Context
+
+    context = Context()
+    first = for_render(context, "assessments:save_item", PUBLIC_ID, CODE)
+    assert for_render(context, "assessments:save_item", PUBLIC_ID, CODE) is first
+    assert for_render(context, "assessments:item_history", PUBLIC_ID, CODE) is not first
+    public_id = uuid.uuid4()
+    assert first.format(public_id, "1.10") == reverse("assessments:save_item", args=[public_id, "1.10"])

@@ -14,7 +14,7 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
 
-from assure.core.links import CODE, PUBLIC_ID, UrlPattern
+from assure.core.links import CODE, PUBLIC_ID, for_render
 from assure.core.markup import csrf_input, escape
 from assure.core.templatetags.nhsuk import domid, hidden_field
 
@@ -30,17 +30,6 @@ def _or(value, default: str) -> str:
     return escape(default if value is None else value)
 
 
-def _links(context) -> dict[str, UrlPattern]:
-    """Each address the items link to, reversed once for the page rather than once per item."""
-    if "workspace_links" not in context.render_context:
-        context.render_context["workspace_links"] = {
-            "download": UrlPattern("evidence:download"),
-            "detail": UrlPattern("evidence:detail"),
-            "rate": UrlPattern("decisions:rate_item", PUBLIC_ID, CODE),
-        }
-    return context.render_context["workspace_links"]
-
-
 def _row(key: str, value: str) -> str:
     return (
         f'<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{key}</dt>'
@@ -48,18 +37,18 @@ def _row(key: str, value: str) -> str:
     )
 
 
-def _evidence(entry: ItemEntry, links: dict[str, UrlPattern]) -> str:
+def _evidence(entry: ItemEntry, context) -> str:
     if not entry.evidence:
         return "None linked"
     parts = []
     for evidence in entry.evidence:
         title = escape(evidence["title"])
         if evidence.get("file"):
-            link = f'<a href="{links["download"].format(evidence["id"])}">{title}</a>'
+            link = f'<a href="{for_render(context, "evidence:download").format(evidence["id"])}">{title}</a>'
         elif evidence.get("link"):
             link = f'<a href="{escape(evidence["link"])}" rel="noopener noreferrer">{title}</a>'
         else:
-            link = f'<a href="{links["detail"].format(evidence["id"])}">{title}</a>'
+            link = f'<a href="{for_render(context, "evidence:detail").format(evidence["id"])}">{title}</a>'
         parts.append(
             f'<p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{link} ({escape(evidence["type"])}, '
             f"{escape(evidence['document_date'])})</p>"
@@ -91,7 +80,8 @@ def assessor_rating(context, entry: ItemEntry) -> SafeString:
     form, code = entry.form, escape(entry.code)
     anchor = domid(entry.code)
     just_saved = context.get("just_saved")
-    url = escape(_links(context)["rate"].format(context["assessment"].public_id, entry.code))
+    rate = for_render(context, "decisions:rate_item", PUBLIC_ID, CODE)
+    url = escape(rate.format(context["assessment"].public_id, entry.code))
     stale = (
         '<div class="nhsuk-error-summary"><div role="alert"><h4 class="nhsuk-error-summary__heading">Your rating of '
         f'{code} was not saved</h4><div class="nhsuk-error-summary__body"><p>{escape(entry.stale)}</p></div></div>'
@@ -121,7 +111,6 @@ def assessor_rating(context, entry: ItemEntry) -> SafeString:
 def workspace_item(context, entry: ItemEntry) -> SafeString:
     """{% workspace_item entry %}: one item of the assessor's domain page; `can_judge` from the page's context
     says whether the reader's rating form is shown (or else their rating, if any)."""
-    links = _links(context)
     if entry.not_applicable:
         rating = f"Not applicable: {escape(entry.reason)}"
     else:
@@ -129,7 +118,7 @@ def workspace_item(context, entry: ItemEntry) -> SafeString:
     rows = (
         _row("CCG's rating", rating)
         + _row("Narrative", linebreaksbr(entry.narrative or "None", autoescape=True))
-        + _row("Evidence", _evidence(entry, links))
+        + _row("Evidence", _evidence(entry, context))
         + "".join(_agreed(agreed) for agreed in entry.agreed)
         + "".join(_other(rating) for rating in entry.others)
     )
