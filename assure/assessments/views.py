@@ -211,51 +211,70 @@ def _item_forms(assessment, responses, evidence_choices):
     return forms
 
 
-def _domain_context(request, assessment, number, *, stale=None):
-    # The framework's six domains in one query (the nav list, and each response's item's domain below), and every
-    # response in one more: the domain's items for the forms, all of them for the domain result.
-    domains = {
-        d.number: d
-        for d in Domain.objects.filter(framework=assessment.framework)
-        .defer("description", "description_source", "concern_source")
-        .order_by("number")
-    }
-    domain = domains.get(number)
-    if domain is None:
-        raise Http404("No such domain")
-    by_pk = {d.pk: d for d in domains.values()}
-    evidence = list(
-        Evidence.objects.filter(organisation=assessment.organisation)
+def _evidence_choices(assessment) -> list[tuple[str, str]]:
+    """The CCG's evidence library as an item's choices: each piece by title and type."""
+    return [
+        (str(e.public_id), f"{e.title} ({e.evidence_type.title})")
+        for e in Evidence.objects.filter(organisation=assessment.organisation)
         .select_related("evidence_type")
         .only("public_id", "title", "evidence_type__title")
-    )
-    evidence_choices = [(str(e.public_id), f"{e.title} ({e.evidence_type.title})") for e in evidence]
-    all_responses = list(
-        assessment.responses.select_related("item", "updated_by")
+    ]
+
+
+def _domain_responses(assessment, domain, **more):
+    """The assessment's responses to the domain's items (`more` filters further), with who saved them last."""
+    responses = list(
+        assessment.responses.filter(item__domain=domain, **more)
+        .select_related("item", "updated_by")
         .defer(*unread_but_name("updated_by"))
         .order_by("item__position")
     )
-    for response in all_responses:
-        response.item.domain = by_pk[response.item.domain_id]
-    responses = [r for r in all_responses if r.item.domain_id == domain.pk]
+    for response in responses:
+        response.item.domain = domain
+    return responses
+
+
+def _link_evidence(assessment, responses, **items):
+    """Sets each response's `item.evidence_for_org`: the CCG's evidence linked to it. `items` narrows the one query
+    to the responses' items (by domain, or by item)."""
     linked = defaultdict(list)
     for item_id, public_id in Evidence.items.through.objects.filter(
-        item__domain=domain, evidence__organisation=assessment.organisation
+        evidence__organisation=assessment.organisation, **items
     ).values_list("item_id", "evidence__public_id"):
         linked[item_id].append(public_id)
     for response in responses:
         response.item.evidence_for_org = linked[response.item_id]
+
+
+def _entry(response, form, stale):
+    return {
+        "response": response,
+        "form": form,
+        "stale": stale if stale and stale.current.pk == response.pk else None,
+    }
+
+
+def _domain_result(assessment, domain, responses):
+    """The domain's live result and what it still needs, from its responses (the other domains do not count)."""
+    result = services.assessment_results(assessment, responses)[domain.number]
+    return {"result": result, "shortfall_items": _shortfall_items(result, responses)}
+
+
+def _domain_context(request, assessment, number, *, stale=None):
+    # The framework's six domains in one query (the navigation), the domain's responses in one more.
+    domains = list(
+        Domain.objects.filter(framework=assessment.framework)
+        .defer("description", "description_source", "concern_source")
+        .order_by("number")
+    )
+    domain = next((d for d in domains if d.number == number), None)
+    if domain is None:
+        raise Http404("No such domain")
+    evidence_choices = _evidence_choices(assessment)
+    responses = _domain_responses(assessment, domain)
+    _link_evidence(assessment, responses, item__domain=domain)
     forms = _item_forms(assessment, responses, evidence_choices)
-    result = services.assessment_results(assessment, all_responses)[domain.number]
-    domains = list(domains.values())
-    entries = [
-        {
-            "response": r,
-            "form": forms[r.item.code],
-            "stale": stale if stale and stale.current.pk == r.pk else None,
-        }
-        for r in responses
-    ]
+    entries = [_entry(r, forms[r.item.code], stale) for r in responses]
     return {
         "assessment": assessment,
         "domain": domain,
@@ -268,12 +287,29 @@ def _domain_context(request, assessment, number, *, stale=None):
         ),
         "basics": [e for e in entries if e["response"].item.tier == Item.Tier.BASICS],
         "future": [e for e in entries if e["response"].item.tier == Item.Tier.FUTURE],
-        "result": result,
-        "shortfall_items": _shortfall_items(result, responses),
+        **_domain_result(assessment, domain, responses),
         "can_edit": permissions.can_edit_assessment(request.user, assessment),
         "carried_from": assessment.cycle.previous if any(r.carried_over for r in responses) else None,
-        "has_evidence": bool(evidence),
+        "has_evidence": bool(evidence_choices),
         "crumbs": _crumbs(assessment),
+    }
+
+
+def _item_context(request, assessment, saved_response, evidence_choices, *, stale=None):
+    """What an htmx save answers with: the one item, as the domain page shows it, and the domain's result. The page
+    around it (the other items' forms, the suggestions, the navigation) is already on the person's screen."""
+    domain = saved_response.item.domain
+    responses = _domain_responses(assessment, domain)
+    response = next(r for r in responses if r.pk == saved_response.pk)
+    _link_evidence(assessment, [response], item=response.item_id)
+    form = _item_forms(assessment, [response], evidence_choices)[response.item.code]
+    return {
+        "assessment": assessment,
+        "domain": domain,
+        "entry": _entry(response, form, stale),
+        **_domain_result(assessment, domain, responses),
+        "can_edit": permissions.can_edit_assessment(request.user, assessment),
+        "carried_from": assessment.cycle.previous if response.carried_over else None,
     }
 
 
@@ -306,9 +342,11 @@ def save_item(request, public_id, code):
     assessment = _assessment(request, public_id)
     if not permissions.is_ccg_member(request.user, assessment.organisation_id):
         raise Http404("Not your assessment")
+    # Through the assessment, so the response holds the assessment already read (its framework's parsed rules).
     response = get_object_or_404(
-        ItemResponse.objects.select_related("item__domain"),
-        assessment=assessment,
+        assessment.responses.select_related("item__domain").defer(
+            "item__domain__description", "item__domain__description_source", "item__domain__concern_source"
+        ),
         item__code=code,
     )
     number = response.item.domain.number
@@ -316,11 +354,12 @@ def save_item(request, public_id, code):
         messages.error(request, "This self-assessment has been submitted and can no longer be changed.")
         return redirect("assessments:task_list", assessment.public_id)
     spec = assessment.framework.spec
+    evidence_choices = _evidence_choices(assessment)
     form = ItemForm(
         request.POST,
         code=code,
         scale=spec.scale,
-        evidence_choices=_evidence_choices(assessment),
+        evidence_choices=evidence_choices,
         allow_na=spec.allow_not_applicable,
     )
     stale = None
@@ -351,16 +390,19 @@ def save_item(request, public_id, code):
         return redirect(
             f"{reverse('assessments:domain', args=[assessment.public_id, number])}#item-{domid(code)}"
         )
+    if request.htmx:
+        context = _item_context(request, assessment, response, evidence_choices, stale=stale)
+        if saved is None and stale is None:
+            context["entry"]["form"] = form  # keep what the person typed, with the errors
+        return render(
+            request,
+            "assessments/item_row.html",
+            {**context, "just_saved": saved is not None, "oob_result": True},
+        )
     context = _domain_context(request, assessment, number, stale=stale)
     entry = next(e for e in context["basics"] + context["future"] if e["response"].item.code == code)
     if saved is None and stale is None:
         entry["form"] = form  # keep what the person typed, with the errors
-    if request.htmx:
-        return render(
-            request,
-            "assessments/item_row.html",
-            {**context, "entry": entry, "just_saved": saved is not None, "oob_result": True},
-        )
     return render(
         request,
         "assessments/domain.html",
@@ -370,13 +412,6 @@ def save_item(request, public_id, code):
             "error_form": entry["form"] if saved is None and stale is None else None,
         },
     )
-
-
-def _evidence_choices(assessment):
-    return [
-        (str(e.public_id), e.title)
-        for e in Evidence.objects.filter(organisation=assessment.organisation).only("public_id", "title")
-    ]
 
 
 @login_required_get

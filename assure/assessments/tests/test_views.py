@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test.html import parse_html
 from django.urls import reverse
 
 from assure.assessments import services
 from assure.assessments.models import Assessment, ItemResponse
+from assure.evidence.models import Evidence
 
 
 @pytest.fixture
@@ -94,6 +96,100 @@ def test_saving_with_htmx_returns_the_item_and_the_new_domain_result(ccg_staff_c
     assert "Saved." in body
     assert 'id="domain-result"' in body and 'hx-swap-oob="true"' in body
     assert "Basics built" in body  # 1.3 was the last basics item below In place
+
+
+def _element(html: str, element_id: str):
+    """The element with this id in a page or fragment, parsed for comparing (django.test.html). CSRF tokens are
+    masked afresh for every response, so they are left out."""
+    pending = [parse_html(re.sub(r'(name="csrfmiddlewaretoken" value=)"[^"]*"', r'\1""', html))]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            continue
+        if ("id", element_id) in getattr(node, "attributes", []):
+            return node
+        pending.extend(node.children)
+    raise AssertionError(f"no element with id {element_id!r}")
+
+
+def _without(element, *classes):
+    """The element without its children of these classes (the "Saved." line and the out-of-band domain result
+    that only an htmx answer carries)."""
+    element.children = [
+        child
+        for child in element.children
+        if isinstance(child, str) or not set(dict(child.attributes).get("class", "").split()) & set(classes)
+    ]
+    return element
+
+
+def _swapped(fragment: str, code: str):
+    return _without(_element(fragment, f"item-{code.replace('.', '-')}"), "assure-saved", "nhsuk-card")
+
+
+def test_an_htmx_save_answers_with_the_item_and_result_the_domain_page_then_shows(
+    demo, ccg_staff_client, camden
+):
+    evidence = [str(e.public_id) for e in Evidence.objects.filter(organisation=demo.ccg)][:2]
+    page = ccg_staff_client.get(_url("domain", camden, 1)).content.decode()
+    data = {**_form(page, "1.3"), "item-1.3-rating": "2", "item-1.3-narrative": "Met <b>monthly</b>"}
+    data["item-1.3-evidence"] = evidence
+    fragment = ccg_staff_client.post(
+        _url("save_item", camden, "1.3"), data, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    page = ccg_staff_client.get(_url("domain", camden, 1)).content.decode()
+    assert _swapped(fragment, "1.3") == _without(_element(page, "item-1-3"), "nhsuk-card")
+    assert fragment.count(" checked") == 1 + len(evidence) == 3  # the rating and the two pieces of evidence
+    result = _element(fragment, "domain-result")
+    result.attributes.remove(("hx-swap-oob", "true"))
+    assert result == _element(page, "domain-result")
+
+
+@pytest.mark.parametrize("case", ["invalid", "stale", "carried over and invalid"])
+def test_an_htmx_save_that_fails_answers_with_the_item_as_the_page_without_javascript_does(
+    demo, client_for, camden, case
+):
+    staff = client_for(demo.ccg_staff)
+    version = ItemResponse.objects.get(assessment=camden, item__code="2.4").version
+    page = staff.get(_url("domain", camden, 2)).content.decode()
+    data = {**_form(page, "2.4"), "item-2.4-rating": "na", "item-2.4-narrative": "Draft & words"}
+    if "carried over" in case:
+        ItemResponse.objects.filter(assessment=camden, item__code="2.4").update(carried_over=True)
+    if case == "stale":
+        lead = client_for(demo.ccg_lead)
+        lead.post(_url("save_item", camden, "2.4"), {**data, "item-2.4-rating": "3"})
+        data["item-2.4-rating"] = "1"
+
+    fragment = staff.post(_url("save_item", camden, "2.4"), data, headers={"HX-Request": "true"})
+    without_javascript = staff.post(_url("save_item", camden, "2.4"), data)
+
+    assert fragment.status_code == without_javascript.status_code == 200
+    fragment, without_javascript = fragment.content.decode(), without_javascript.content.decode()
+    assert (
+        "Your change to 2.4 was not saved" in fragment
+        if case == "stale"
+        else "Give a reason why 2.4" in fragment
+    )
+    assert ("Carried over, to be confirmed" in fragment) == ("carried over" in case)
+    assert _swapped(fragment, "2.4") == _without(_element(without_javascript, "item-2-4"), "nhsuk-card")
+    # Only the other person's save went in.
+    assert ItemResponse.objects.get(assessment=camden, item__code="2.4").version == version + (
+        case == "stale"
+    )
+
+
+def test_an_htmx_save_reads_the_same_few_queries_for_a_domain_of_28_items_as_for_one_of_7(
+    ccg_staff_client, camden, django_assert_max_num_queries
+):
+    for number, code in ((2, "2.5"), (6, "6.2")):
+        page = ccg_staff_client.get(_url("domain", camden, number)).content.decode()
+        data = {**_form(page, code), f"item-{code}-rating": "1"}
+        with django_assert_max_num_queries(20):
+            saved = ccg_staff_client.post(
+                _url("save_item", camden, code), data, headers={"HX-Request": "true"}
+            )
+        assert "Saved." in saved.content.decode()
 
 
 def test_two_sessions_editing_the_same_item_never_overwrite_each_other(demo, client_for, camden):
