@@ -6,8 +6,9 @@ A step is *done* for a CCG when:
 - 360° survey: its survey has closed;
 - assessor review: the panel has recorded its decision on the CCG's self-assessment for the cycle.
 
-Each check answers for all the CCGs asked about in a fixed number of queries. Callers pass CCGs the reader may
-see; nothing here checks scope.
+Each check answers for all the CCGs asked about in a fixed number of queries, unordered: the answers are sets,
+and the models' default orderings would join the cycles and organisations only to sort by their names. Callers
+pass CCGs the reader may see; nothing here checks scope.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def self_assessment_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     from assure.assessments.models import Assessment
 
     return set(
-        Assessment.objects.filter(
-            cycle=cycle, organisation__in=ccg_ids, status=Assessment.Status.SUBMITTED
-        ).values_list("organisation_id", flat=True)
+        Assessment.objects.filter(cycle=cycle, organisation__in=ccg_ids, status=Assessment.Status.SUBMITTED)
+        .order_by()
+        .values_list("organisation_id", flat=True)
     )
 
 
@@ -39,8 +40,10 @@ def partnership_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     from assure.partnerships.models import PartnershipReview
 
     partners: dict[int, set[int]] = defaultdict(set)
-    for ccg, hwb in Relation.objects.filter(kind=Relation.Kind.HWB_PARTNER, subject__in=ccg_ids).values_list(
-        "subject_id", "object_id"
+    for ccg, hwb in (
+        Relation.objects.filter(kind=Relation.Kind.HWB_PARTNER, subject__in=ccg_ids)
+        .order_by()
+        .values_list("subject_id", "object_id")
     ):
         partners[ccg].add(hwb)
     agreed: dict[int, set[int]] = defaultdict(set)
@@ -60,6 +63,7 @@ def survey_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     return set(
         Survey.objects.filter(cycle=cycle, organisation__in=ccg_ids)
         .filter(Q(closed_at__isnull=False) | Q(closes_at__lte=now))
+        .order_by()
         .values_list("organisation_id", flat=True)
     )
 
@@ -68,9 +72,9 @@ def assessor_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     from assure.decisions.models import Decision
 
     return set(
-        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids).values_list(
-            "assessment__organisation_id", flat=True
-        )
+        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids)
+        .order_by()
+        .values_list("assessment__organisation_id", flat=True)
     )
 
 

@@ -255,6 +255,7 @@ def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
     for assessment_id, number, value in (
         Judgement.objects.visible_to(context.user)
         .filter(assessment__in=list(assessment_ccg))
+        .order_by()  # gathered into sets; the default ordering would join cycles, CCGs and assessors to sort
         .values_list("assessment_id", "domain__number", "value")
     ):
         found.setdefault((assessment_ccg[assessment_id], number), set()).add(value)
@@ -283,7 +284,9 @@ def decisions(context: Context) -> dict[int, Decision]:
         assessment_ccg = {a.pk: ccg_id for ccg_id, a in context.assessments.items()}
         context.extra["decisions"] = {
             assessment_ccg[d.assessment_id]: d
-            for d in Decision.objects.visible_to(context.user).filter(assessment__in=list(assessment_ccg))
+            for d in Decision.objects.visible_to(context.user)
+            .filter(assessment__in=list(assessment_ccg))
+            .order_by()  # one per self-assessment; the default ordering would join the CCGs only to sort
         }
     return context.extra["decisions"]
 
@@ -475,9 +478,11 @@ def build_dashboard(
     region: Organisation | None = None,
     filters: dict[str, str] | None = None,
     measures: list[str] | None = None,
+    facts: list[str] | None = None,
 ) -> Dashboard:
     """The dashboard for `cycle` as `user` may see it. `filters` maps a filterable fact's key to a value.
-    `measures` lists the measures to compute besides the one shown (the API asks for all)."""
+    `measures` lists the measures to compute besides the one shown (the API asks for all); `facts` the facts to
+    work out (all of them when None; the API leaves out those it does not give)."""
     chosen = MEASURES.get(measure, MEASURES["maturity"])
     ccgs = permissions.dashboard_ccgs(user, Organisation.objects.visible_to(user).filter(cycles=cycle))
     if region is not None:
@@ -490,6 +495,7 @@ def build_dashboard(
         for a in Assessment.objects.visible_to(user)
         .filter(cycle=cycle, organisation__in=ccg_ids)
         .only("pk", "public_id", "cycle", "organisation", "status", "first_submitted_at")
+        .order_by()  # by CCG below; the default ordering would join cycles and CCGs only to sort
     }
     visible = [a for a in assessments.values() if a.first_submitted_at is not None]
     domains = list(Domain.objects.filter(framework=cycle.framework_id).order_by("number"))
@@ -505,11 +511,11 @@ def build_dashboard(
     wanted = {chosen.key, *(measures or [])}
     all_cells = {key: MEASURES[key].cells(context) for key in wanted if key in MEASURES}
     cells = all_cells[chosen.key]
-    fact_values = {fact.key: fact.values(context) for fact in FACTS}
+    fact_values = {fact.key: fact.values(context) for fact in FACTS if facts is None or fact.key in facts}
     choices = {
         fact.key: sorted({str(v) for v in fact_values[fact.key].values() if v})
         for fact in FACTS
-        if fact.filterable
+        if fact.filterable and fact.key in fact_values
     }
     rows = []
     for ccg in ccgs:
