@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -242,23 +243,30 @@ def item_save(*, response: ItemResponse, user, data: ItemInput, version: int) ->
             errors["evidence"] = "Choose evidence from your CCG's evidence library"
     if errors:
         raise ItemInvalid(errors)
-    if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
-        raise AssessmentLocked("This self-assessment has been submitted and can no longer be changed.")
-
     before = ItemResponse.objects.select_related("item", "updated_by").get(pk=response.pk)
-    updated = ItemResponse.objects.filter(pk=response.pk, version=version).update(
-        rating=None if data.not_applicable else data.rating,
-        not_applicable=data.not_applicable,
-        reason=data.reason.strip() if data.not_applicable else "",
-        narrative=data.narrative,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-        updated_by=user,
-        carried_over=False,  # saving it, changed or not, confirms an item carried over from the last cycle
-    )
+    # Saved only if nobody saved it since `version` and the self-assessment is still a draft, in one statement:
+    # on SQLite every other save waits while this transaction writes, so it reads and writes as little as it can.
+    changes = {
+        "rating": None if data.not_applicable else data.rating,
+        "not_applicable": data.not_applicable,
+        "reason": data.reason.strip() if data.not_applicable else "",
+        "narrative": data.narrative,
+        "updated_at": timezone.now(),
+        "updated_by": user,
+        "carried_over": False,  # saving it, changed or not, confirms an item carried over from the last cycle
+    }
+    updated = ItemResponse.objects.filter(
+        pk=response.pk, version=version, assessment__status=Assessment.Status.DRAFT
+    ).update(**changes, version=F("version") + 1)
     if not updated:
+        if not Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).exists():
+            raise AssessmentLocked("This self-assessment has been submitted and can no longer be changed.")
         raise StaleEdit(before)
-    after = ItemResponse.objects.select_related("item", "updated_by").get(pk=response.pk)
+    # As the row now stands: `before` was read in this transaction, and the update matched `version`.
+    after = copy.copy(before)
+    for name, value in changes.items():
+        setattr(after, name, value)
+    after.version = version + 1
     old_links = set(
         Evidence.objects.filter(organisation=assessment.organisation, items=after.item).values_list(
             "public_id", flat=True

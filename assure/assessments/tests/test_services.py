@@ -59,6 +59,49 @@ def test_saving_an_item_bumps_its_version_and_records_who_changed_what(demo, fre
     }
 
 
+def test_the_saved_item_returned_is_the_item_as_stored(demo, fresh):
+    response = _response(fresh, "2.3")
+    response_na = _response(fresh, "2.4")
+    ItemResponse.objects.filter(pk=response.pk).update(carried_over=True, rating=1, version=4)
+    response.refresh_from_db()
+
+    saved = [
+        _rate(response, demo.ccg_staff, rating=3, narrative="  Kept as typed  "),
+        services.item_save(
+            response=response_na,
+            user=demo.ccg_lead,
+            data=services.ItemInput(rating=None, not_applicable=True, reason="  No HWB yet ", narrative=""),
+            version=0,
+        ),
+    ]
+
+    fields = [
+        "rating",
+        "not_applicable",
+        "reason",
+        "narrative",
+        "version",
+        "updated_at",
+        "updated_by",
+        "carried_over",
+    ]
+    for returned in saved:
+        stored = ItemResponse.objects.get(pk=returned.pk)
+        assert {f: getattr(returned, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+    assert (saved[0].version, saved[0].carried_over, saved[1].reason) == (5, False, "No HWB yet")
+
+
+def test_a_save_to_a_submitted_self_assessment_is_refused_even_when_stale(demo, fresh):
+    response = _response(fresh, "1.1")
+    _rate(_response(fresh, "1.1"), demo.ccg_lead, rating=3)
+    Assessment.objects.filter(pk=fresh.pk).update(status=Assessment.Status.SUBMITTED)
+
+    for version in (0, 1):  # stale, then current
+        with pytest.raises(services.AssessmentLocked):
+            _rate(response, demo.ccg_staff, rating=1, version=version)
+    assert _response(fresh, "1.1").rating == 3
+
+
 def test_a_stale_save_is_refused_and_keeps_the_other_persons_value(demo, fresh):
     """Two people open item 1.1 at version 0; the second save must not overwrite the first."""
     first_view = _response(fresh, "1.1")
