@@ -66,20 +66,21 @@ class Board:
         return [r for r in self.rows if r.item.domain.number == number]
 
 
-def board(review: PartnershipReview, user, *, domain: int | None = None) -> Board:
-    """The review's items with the side ratings the person may see and (once both released) the agreements."""
+def board(review: PartnershipReview, user, *, domain: int | None = None, ratings_only: bool = False) -> Board:
+    """The review's items with the side ratings the person may see and (once both released) the agreements.
+    `ratings_only` reads just the ratings and agreed ratings, for the reports (not the comments, actions, versions
+    or who saved them, which are not there to read)."""
     domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
     by_pk = {d.pk: d for d in domains}
     items = Item.objects.filter(framework=review.cycle.framework_id, tier__in=services.TIERS)
     if domain is not None:
         items = items.filter(domain__number=domain)
     item_list = list(items.order_by("domain__number", "position"))
-    ratings = (
-        SideRating.objects.visible_to(user)
-        .filter(review=review)
-        .select_related("updated_by")
-        .defer(*unread_but_name("updated_by"))
-    )
+    ratings = SideRating.objects.visible_to(user).filter(review=review)
+    if ratings_only:
+        ratings = ratings.only("review_id", "item_id", "side", "rating")
+    else:
+        ratings = ratings.select_related("updated_by").defer(*unread_but_name("updated_by"))
     if domain is not None:
         ratings = ratings.filter(item__domain__number=domain)
     by_side: dict[str, dict[int, SideRating]] = {CCG: {}, HWB: {}}
@@ -87,16 +88,16 @@ def board(review: PartnershipReview, user, *, domain: int | None = None) -> Boar
         by_side[rating.side][rating.item_id] = rating
     agreed: dict[int, AgreedItem] = {}
     if review.both_released:
-        rows = (
-            AgreedItem.objects.filter(review=review)
-            .select_related("updated_by")
-            .defer(*unread_but_name("updated_by"))
-        )
+        rows = AgreedItem.objects.filter(review=review)
+        if ratings_only:
+            rows = rows.only("review_id", "item_id", "agreed_rating")
+        else:
+            rows = rows.select_related("updated_by").defer(*unread_but_name("updated_by"))
         if domain is not None:
             rows = rows.filter(item__domain__number=domain)
         agreed = {a.item_id: a for a in rows}
         # An action's owner is the review's CCG or HWB, which the callers read with the review.
-        for row in agreed.values():
+        for row in [] if ratings_only else agreed.values():
             if row.action_owner_id == review.ccg_id:
                 row.action_owner = review.ccg
             elif row.action_owner_id == review.hwb_id:

@@ -73,14 +73,14 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
         reviews = (
             PartnershipReview.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, ccg=assessment.organisation_id)
-            # The board names actions' owners from the pair; neither the snapshot nor the framework's document
-            # is shown (the framework is read through its spec).
+            # Neither the snapshot nor the framework's document is shown (the framework is read through its
+            # spec).
             .select_related("ccg", "hwb", "cycle__framework")
             .defer("snapshot", "cycle__framework__document")
             .order_by("hwb__name")
         )
         source.extra["partnership_boards"] = [
-            partnership_queries.board(review, source.user) for review in reviews
+            partnership_queries.board(review, source.user, ratings_only=True) for review in reviews
         ]
     return source.extra["partnership_boards"]
 

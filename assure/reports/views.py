@@ -25,9 +25,9 @@ from .report import build_report, report_source
 
 def _assessment(request, public_id) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.user).select_related(
-            "cycle__framework", "organisation__region"
-        ),
+        Assessment.objects.visible_to(request.user)
+        .select_related("cycle__framework", "organisation__region")
+        .defer("cycle__framework__document"),  # read through Framework.spec, parsed once per process
         public_id=public_id,
     )
 
