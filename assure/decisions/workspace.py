@@ -134,29 +134,32 @@ def partnership_for_domain(user, assessment: Assessment, number: int, entries: l
         .values_list("review_id", "side", "item__code", "rating")
     ):
         sides[review_id][side][code] = rating
-    agreed: dict[tuple[int, str], AgreedItem] = {
-        (a.review_id, a.item.code): a
-        for a in AgreedItem.objects.filter(review__in=reviews, item__domain__number=number).select_related(
-            "item"
+    # (review, item code) -> (agreed rating, action): all that is shown of each agreed item.
+    agreed: dict[tuple[int, str], tuple[int | None, str]] = {
+        (review_id, code): (rating, action)
+        for review_id, code, rating, action in AgreedItem.objects.filter(
+            review__in=reviews, item__domain__number=number
         )
+        .order_by()
+        .values_list("review_id", "item__code", "agreed_rating", "action")
     }
     codes = [(e.code, number) for e in entries if e.tier in ("basics", "future")]
+    by_code = {e.code: e for e in entries}
     summaries = []
     for review in reviews:
         rows = gap_rules.gaps(codes, sides[review.pk]["ccg"], sides[review.pk]["hwb"])
         summary = gap_rules.summarise(rows).get(number)
         for row in rows:
-            entry = next(e for e in entries if e.code == row.code)
-            item = agreed.get((review.pk, row.code))
-            entry.agreed.append(
+            rating, action = agreed.get((review.pk, row.code), (None, ""))
+            by_code[row.code].agreed.append(
                 {
                     "hwb": review.hwb.name,
                     "ccg": row.ccg,
                     "hwb_rating": row.hwb,
                     "gap": row.size,
                     "to_discuss": row.to_discuss,
-                    "agreed": item.agreed_rating if item else None,
-                    "action": item.action if item else "",
+                    "agreed": rating,
+                    "action": action,
                 }
             )
         summaries.append({"review": review, "summary": summary})
