@@ -13,6 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import MergedCell
 
 from assure.assessments import xlsx
 from assure.assessments.tests.test_views_excel import confirm, export, state, upload
@@ -64,7 +65,9 @@ def _edited(data: bytes, edits) -> bytes:
             continue
         ws = sheets[args[0] % len(sheets)]
         if kind == "cell":
-            ws.cell(row=args[1], column=args[2]).value = _cell(args[3])
+            cell = ws.cell(row=args[1], column=args[2])
+            if not isinstance(cell, MergedCell):  # a merged range's value is in its first cell only
+                cell.value = _cell(args[3])
         elif kind == "rename" and args[1] not in wb.sheetnames:
             ws.title = args[1]
         elif kind == "delete_sheet" and len(sheets) > 1:
