@@ -1,5 +1,7 @@
 from django import forms
 
+from assure.core.forms import FixedChoices, scale_choices
+
 from .models import NARRATIVE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
@@ -26,14 +28,14 @@ class ItemForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, code: str, scale, evidence_choices, allow_na: bool = True, **kwargs):
+        """`evidence_choices`: (public id, label) pairs, or FixedChoices of them to share between many forms."""
         super().__init__(*args, **kwargs)
         self.code = code
         self.allow_na = allow_na
-        choices = [(str(p.value), f"{p.value} – {p.label}") for p in scale]
-        if allow_na:
-            choices.append(("na", "Not applicable"))
-        self.fields["rating"].choices = choices
+        self.fields["rating"].choices = scale_choices(scale, not_applicable=allow_na)
         self.fields["rating"].label = f"Rating for {code}"
+        if not isinstance(evidence_choices, FixedChoices):
+            evidence_choices = FixedChoices(evidence_choices)
         self.fields["evidence"].choices = evidence_choices
         self.fields["narrative"].error_messages["max_length"] = (
             f"The narrative for {code} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assure.accounts.models import unread_but_name
 from assure.audit.models import AuditEvent
 from assure.core import permissions
+from assure.core.forms import FixedChoices
 from assure.core.templatetags.nhsuk import domid
 from assure.core.views import login_required_get
 from assure.cycles import progress
@@ -211,14 +212,14 @@ def _item_forms(assessment, responses, evidence_choices):
     return forms
 
 
-def _evidence_choices(assessment) -> list[tuple[str, str]]:
-    """The CCG's evidence library as an item's choices: each piece by title and type."""
-    return [
-        (str(e.public_id), f"{e.title} ({e.evidence_type.title})")
+def _evidence_choices(assessment) -> FixedChoices:
+    """The CCG's evidence library as an item's choices, each piece by title and type, shared by the page's forms."""
+    return FixedChoices(
+        (e.public_id, f"{e.title} ({e.evidence_type.title})")
         for e in Evidence.objects.filter(organisation=assessment.organisation)
         .select_related("evidence_type")
         .only("public_id", "title", "evidence_type__title")
-    ]
+    )
 
 
 def _domain_responses(assessment, domain, **more):

@@ -1,5 +1,7 @@
 from django import forms
 
+from assure.core.forms import scale_choices
+
 from .models import (
     CONDITION_TEXT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -46,7 +48,7 @@ class AssessorRatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.code = code
         self.prefix = f"rate-{code}"
-        self.fields["rating"].choices = [(str(p.value), f"{p.value} – {p.label}") for p in scale]
+        self.fields["rating"].choices = scale_choices(scale)
         self.fields["rating"].label = f"Your rating of {code}"
         self.fields["rating"].error_messages["invalid_choice"] = (
             f"Choose a rating for {code} from the scale shown"

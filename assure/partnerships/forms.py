@@ -1,10 +1,8 @@
 from django import forms
 
+from assure.core.forms import scale_choices
+
 from .models import ACTION_MAX_LENGTH, COMMENT_MAX_LENGTH
-
-
-def _scale_choices(scale):
-    return [(str(p.value), f"{p.value} – {p.label}") for p in scale]
 
 
 class SideRatingForm(forms.Form):
@@ -20,7 +18,7 @@ class SideRatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.code = code
         self.prefix = f"item-{code}"
-        self.fields["rating"].choices = _scale_choices(scale)
+        self.fields["rating"].choices = scale_choices(scale)
         self.fields["rating"].label = f"Rating for {code}"
         self.fields["rating"].error_messages["invalid_choice"] = (
             f"Choose a rating for {code} from the scale shown"
@@ -58,7 +56,7 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.code = code
         self.prefix = f"agree-{code}"
-        self.fields["agreed_rating"].choices = _scale_choices(scale)
+        self.fields["agreed_rating"].choices = scale_choices(scale)
         self.fields["agreed_rating"].label = f"Agreed rating for {code}"
         self.fields["agreed_rating"].error_messages.update(
             required=f"Choose the agreed rating for {code}",

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils.safestring import mark_safe
 
+from assure.core.forms import FixedChoices
 from assure.core.templatetags.nhsuk import _written_widget, hidden_field, nhsuk_checkboxes, nhsuk_radios
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
@@ -193,3 +194,40 @@ def test_a_field_with_a_template_of_its_own_keeps_it():
 
     field = Own()["name"]
     assert field.as_field_group() == field.render()
+
+
+class Picks(forms.Form):
+    rating = forms.ChoiceField(widget=forms.RadioSelect)
+    files = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, rating, files, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = rating
+        self.fields["files"].choices = files
+
+
+RATINGS = [("1", "1 – Low"), ("2", "2 – <High>")]
+FILES = [("a", "Alpha & co"), ("b", HOSTILE)]
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"rating": "2", "files": ["b"]}, {"rating": "9", "files": ["a", "z"]}]
+)
+def test_fixed_choices_shared_by_many_forms_act_as_the_same_choices_given_to_each(data):
+    ratings, files = FixedChoices(RATINGS), FixedChoices(FILES)
+    shared = [Picks(data, rating=ratings, files=files) for _ in range(2)]
+    alone = Picks(data, rating=RATINGS, files=FILES)
+
+    for form in shared:
+        assert form.is_valid() == alone.is_valid()
+        assert form.errors == alone.errors
+        for name in ("rating", "files"):
+            assert parse_html(str(form[name])) == parse_html(str(alone[name]))
+            assert list(form.fields[name].choices) == list(alone.fields[name].choices)
+    assert shared[0].fields["files"].choices is shared[1].fields["files"].choices  # shared, not copied
+
+
+def test_fixed_choices_are_falsy_when_empty_and_keep_values_as_strings():
+    assert not FixedChoices([])
+    assert len(FixedChoices(FILES)) == 2
+    assert list(FixedChoices([(7, "Seven")])) == [("7", "Seven")]
