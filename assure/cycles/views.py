@@ -62,6 +62,7 @@ def cycle_detail(request, public_id, fmt=None):
         for a in Assessment.objects.visible_to(request.user)
         .filter(cycle=cycle, organisation__in=[c.pk for c in ccgs])
         .only("public_id", "organisation_id", "status", "first_submitted_at", "submitted_at")
+        .order_by()  # by CCG below; the default ordering would join cycles and CCGs only to sort
     }
     standings = progress.standings(cycle, [c.pk for c in ccgs])
     statuses = dict(Assessment.Status.choices)
