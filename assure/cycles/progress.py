@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from assure.core.queries import Ids
+
 from .deadlines import StepState, step_state
 from .models import Cycle, CycleStep
 
@@ -29,7 +31,9 @@ def self_assessment_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     from assure.assessments.models import Assessment
 
     return set(
-        Assessment.objects.filter(cycle=cycle, organisation__in=ccg_ids, status=Assessment.Status.SUBMITTED)
+        Assessment.objects.filter(
+            cycle=cycle, organisation__in=Ids(ccg_ids), status=Assessment.Status.SUBMITTED
+        )
         .order_by()
         .values_list("organisation_id", flat=True)
     )
@@ -41,14 +45,16 @@ def partnership_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
 
     partners: dict[int, set[int]] = defaultdict(set)
     for ccg, hwb in (
-        Relation.objects.filter(kind=Relation.Kind.HWB_PARTNER, subject__in=ccg_ids)
+        Relation.objects.filter(kind=Relation.Kind.HWB_PARTNER, subject__in=Ids(ccg_ids))
         .order_by()
         .values_list("subject_id", "object_id")
     ):
         partners[ccg].add(hwb)
     agreed: dict[int, set[int]] = defaultdict(set)
     for ccg, hwb in (
-        PartnershipReview.objects.filter(cycle=cycle, ccg__in=ccg_ids, status=PartnershipReview.Status.AGREED)
+        PartnershipReview.objects.filter(
+            cycle=cycle, ccg__in=Ids(ccg_ids), status=PartnershipReview.Status.AGREED
+        )
         .order_by()
         .values_list("ccg_id", "hwb_id")
     ):
@@ -61,7 +67,7 @@ def survey_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
 
     now = timezone.now()
     return set(
-        Survey.objects.filter(cycle=cycle, organisation__in=ccg_ids)
+        Survey.objects.filter(cycle=cycle, organisation__in=Ids(ccg_ids))
         .filter(Q(closed_at__isnull=False) | Q(closes_at__lte=now))
         .order_by()
         .values_list("organisation_id", flat=True)
@@ -72,7 +78,7 @@ def assessor_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     from assure.decisions.models import Decision
 
     return set(
-        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids)
+        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=Ids(ccg_ids))
         .order_by()
         .values_list("assessment__organisation_id", flat=True)
     )

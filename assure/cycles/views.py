@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from assure.assessments.models import Assessment
 from assure.core import permissions
 from assure.core.links import UrlPattern
+from assure.core.queries import Ids
 from assure.core.views import login_required_get
 from assure.organisations.models import Organisation
 from assure.reports.exports import Column, export_response
@@ -60,7 +61,7 @@ def cycle_detail(request, public_id, fmt=None):
     assessments = {
         a.organisation_id: a
         for a in Assessment.objects.visible_to(request.user)
-        .filter(cycle=cycle, organisation__in=[c.pk for c in ccgs])
+        .filter(cycle=cycle, organisation__in=Ids(c.pk for c in ccgs))
         .only("public_id", "organisation_id", "status", "first_submitted_at", "submitted_at")
         .order_by()  # by CCG below; the default ordering would join cycles and CCGs only to sort
     }

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from assure.core.queries import Ids
 from assure.decisions.models import Condition, Decision
 
 
@@ -184,7 +185,7 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
     )
     assessments = {
         (a["cycle"], a["organisation"]): a
-        for a in Assessment.objects.filter(cycle__in=cycles, organisation__in=ccg_ids)
+        for a in Assessment.objects.filter(cycle__in=cycles, organisation__in=Ids(ccg_ids))
         .annotate(
             judged=Count("judgements__domain", distinct=True),
             assessor_count=Count("judgements__assessor", distinct=True),
@@ -196,12 +197,12 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
     decisions = {
         (d["assessment__cycle"], d["assessment__organisation"]): d
         for d in Decision.objects.filter(
-            assessment__cycle__in=cycles, assessment__organisation__in=ccg_ids
+            assessment__cycle__in=cycles, assessment__organisation__in=Ids(ccg_ids)
         ).values("assessment__cycle", "assessment__organisation", "outcome", "published_at")
     }
     reviews = {
         (r["cycle"], r["ccg"]): r
-        for r in PartnershipReview.objects.filter(cycle__in=cycles, ccg__in=ccg_ids)
+        for r in PartnershipReview.objects.filter(cycle__in=cycles, ccg__in=Ids(ccg_ids))
         .values("cycle", "ccg")
         .annotate(total=Count("pk"), agreed=Count("pk", filter=Q(status=PartnershipReview.Status.AGREED)))
     }
@@ -217,7 +218,7 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
         .values("n")
     )
     for s in (
-        Survey.objects.filter(cycle__in=cycles, organisation__in=ccg_ids)
+        Survey.objects.filter(cycle__in=cycles, organisation__in=Ids(ccg_ids))
         .annotate(n=Coalesce(Subquery(responses), 0))
         .only("cycle", "organisation", "opens_at", "closes_at", "closed_at")
     ):

@@ -22,6 +22,7 @@ from django.db.models import Count
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
 from assure.core.links import NUMBER, PUBLIC_ID, UrlPattern
+from assure.core.queries import Ids
 from assure.cycles.models import Cycle
 from assure.decisions.models import Condition, Decision, Judgement
 from assure.frameworks.models import Domain
@@ -194,7 +195,7 @@ def survey_agreement(
     surveys = {
         s.pk: s
         for s in Survey.objects.visible_to(user)
-        .filter(cycle=cycle_id, organisation__in=ccg_ids)
+        .filter(cycle=cycle_id, organisation__in=Ids(ccg_ids))
         .only(*SURVEY_FIELDS)
         .order_by()
         if s.is_closed
@@ -254,7 +255,7 @@ def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
     found: dict[tuple[int, int], set[str]] = {}
     for assessment_id, number, value in (
         Judgement.objects.visible_to(context.user)
-        .filter(assessment__in=list(assessment_ccg))
+        .filter(assessment__in=Ids(assessment_ccg))
         .order_by()  # gathered into sets; the default ordering would join cycles, CCGs and assessors to sort
         .values_list("assessment_id", "domain__number", "value")
     ):
@@ -285,7 +286,7 @@ def decisions(context: Context) -> dict[int, Decision]:
         context.extra["decisions"] = {
             assessment_ccg[d.assessment_id]: d
             for d in Decision.objects.visible_to(context.user)
-            .filter(assessment__in=list(assessment_ccg))
+            .filter(assessment__in=Ids(assessment_ccg))
             .order_by()  # one per self-assessment; the default ordering would join the CCGs only to sort
         }
     return context.extra["decisions"]
@@ -368,7 +369,7 @@ def open_condition_values(context: Context) -> dict[int, int]:
     counts = dict(
         Condition.objects.visible_to(context.user)
         .open()
-        .filter(decision__in=[d.pk for d in found.values()])
+        .filter(decision__in=Ids(d.pk for d in found.values()))
         .values_list("decision_id")
         .annotate(n=Count("pk"))
         .values_list("decision_id", "n")
@@ -382,7 +383,7 @@ def response_rate_values(context: Context) -> dict[int, str]:
     # responded_at) index alone.
     rows = (
         Survey.objects.visible_to(context.user)
-        .filter(cycle=context.cycle, organisation__in=[c.pk for c in context.ccgs])
+        .filter(cycle=context.cycle, organisation__in=Ids(c.pk for c in context.ccgs))
         .order_by()
         .values_list("organisation_id")
         .annotate(invited=Count("stakeholders__invited_at"), responded=Count("stakeholders__responded_at"))
@@ -444,7 +445,7 @@ class Dashboard:
 def _latest_submissions(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
     latest: dict[int, dict[str, Any]] = {}
     for assessment_id, number, submitted_at, domains in (
-        Submission.objects.filter(assessment_id__in=assessment_ids)
+        Submission.objects.filter(assessment_id__in=Ids(assessment_ids))
         .order_by("assessment_id", "number")
         .values_list("assessment_id", "number", "submitted_at", "domain_results")
     ):
@@ -458,7 +459,7 @@ def _previous_levels(user, cycle: Cycle, ccg_ids: list[int]) -> dict[int, dict[i
     if cycle.previous_id is None:
         return {}
     earlier = Assessment.objects.visible_to(user).filter(
-        cycle=cycle.previous_id, organisation__in=ccg_ids, first_submitted_at__isnull=False
+        cycle=cycle.previous_id, organisation__in=Ids(ccg_ids), first_submitted_at__isnull=False
     )
     levels: dict[int, dict[int, str]] = {}
     for ccg_id, domains in (
@@ -493,7 +494,7 @@ def build_dashboard(
     assessments = {
         a.organisation_id: a
         for a in Assessment.objects.visible_to(user)
-        .filter(cycle=cycle, organisation__in=ccg_ids)
+        .filter(cycle=cycle, organisation__in=Ids(ccg_ids))
         .only("pk", "public_id", "cycle", "organisation", "status", "first_submitted_at")
         .order_by()  # by CCG below; the default ordering would join cycles and CCGs only to sort
     }
@@ -566,11 +567,11 @@ def conditions_over_time(cycle: Cycle, ccg_ids: list[int], *, today=None) -> dic
     if not ends or ends[-1] != today:
         ends.append(today)
     counts = count_free_by_quarter(
-        Decision.objects.filter(assessment__cycle=cycle, assessment__organisation__in=ccg_ids).values_list(
-            "assessment__organisation_id", "decided_on", "outcome"
-        ),
+        Decision.objects.filter(
+            assessment__cycle=cycle, assessment__organisation__in=Ids(ccg_ids)
+        ).values_list("assessment__organisation_id", "decided_on", "outcome"),
         Condition.objects.filter(
-            decision__assessment__cycle=cycle, decision__assessment__organisation__in=ccg_ids
+            decision__assessment__cycle=cycle, decision__assessment__organisation__in=Ids(ccg_ids)
         ).values_list("decision__assessment__organisation_id", "raised_on", "discharged_on"),
         ends,
     )
