@@ -95,18 +95,18 @@ def assessment_get_or_create(*, cycle: Cycle, organisation: Organisation) -> Ass
     return assessment
 
 
+def previous_submissions(assessment: Assessment):
+    """The CCG's submissions in the cycle before this one, the last first (none when the cycle follows none)."""
+    return Submission.objects.filter(
+        assessment__cycle=assessment.cycle.previous_id, assessment__organisation=assessment.organisation_id
+    ).order_by("-number")
+
+
 def previous_submission(assessment: Assessment) -> Submission | None:
     """The CCG's last submission in the cycle before this one, if any."""
-    previous = assessment.cycle.previous_id
-    if previous is None:
+    if assessment.cycle.previous_id is None:
         return None
-    return (
-        Submission.objects.filter(
-            assessment__cycle=previous, assessment__organisation=assessment.organisation_id
-        )
-        .order_by("-number")
-        .first()
-    )
+    return previous_submissions(assessment).first()
 
 
 @transaction.atomic

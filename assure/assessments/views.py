@@ -152,7 +152,11 @@ def task_list(request, public_id, fmt=None):
             fmt=fmt,
             sheet="Domains",
         )
-    submissions = list(assessment.submissions.select_related("reopened_by").order_by("-number"))
+    submissions = list(
+        assessment.submissions.select_related("reopened_by")
+        .defer("snapshot", "domain_results")  # listed by number, date and reopening only
+        .order_by("-number")
+    )
     answered = sum(r.is_answered for r in responses)
     carry_over = CarryOver.objects.filter(assessment=assessment).select_related("source_cycle").first()
     deadlines = progress.standings(assessment.cycle, [assessment.organisation_id])[assessment.organisation_id]
@@ -182,11 +186,12 @@ def task_list(request, public_id, fmt=None):
 
 
 def _previous_levels(assessment: Assessment) -> dict[int, dict]:
-    """Domain number -> {level, level_label} in the CCG's last submission of the previous cycle."""
-    source = services.previous_submission(assessment)
-    if source is None:
+    """Domain number -> {level, level_label} in the CCG's last submission of the previous cycle (its domain
+    results alone, not the whole snapshot)."""
+    if assessment.cycle.previous_id is None:
         return {}
-    return {d["number"]: d for d in source.snapshot.get("domains", [])}
+    domains = services.previous_submissions(assessment).values_list("domain_results", flat=True).first()
+    return {d["number"]: d for d in domains or []}
 
 
 def _item_forms(assessment, responses, evidence_choices):
