@@ -113,12 +113,12 @@ def task_list(request, public_id, fmt=None):
     assessment = _assessment(request, public_id)
     if not permissions.is_ccg_member(request.user, assessment.organisation_id):
         # Assessors, regional leads and partner HWBs read the submitted version, never the working draft.
-        latest = assessment.submissions.order_by("-number").first()
+        latest = assessment.submissions.order_by("-number").values_list("number", flat=True).first()
         if latest is None:
             raise Http404("Not submitted")
         if fmt:
-            return redirect("assessments:submission_export", assessment.public_id, latest.number, fmt)
-        return redirect("assessments:submission", assessment.public_id, latest.number)
+            return redirect("assessments:submission_export", assessment.public_id, latest, fmt)
+        return redirect("assessments:submission", assessment.public_id, latest)
     responses = list(assessment.responses.select_related("item__domain"))
     results = services.assessment_results(assessment, responses)
     domains = list(Domain.objects.filter(framework=assessment.framework).order_by("number"))
