@@ -13,9 +13,9 @@ class Ids(Expression):
     """Primary keys for an `__in` filter as one parameter: `filter(organisation__in=Ids(ccg_ids))`.
 
     The dashboard, the cycle page and the assessor queue filter by a region's CCGs, some 200 of them. Given as a
-    list, Django prepares each id and the database reads a placeholder for each: on PostgreSQL some 2 ms a
-    query, a fifth of the dashboard's time. As one array (PostgreSQL) or one JSON list (SQLite) the query text is
-    the same whatever the number of ids, and the ids are passed as they are.
+    list, Django prepares each id and the database reads a placeholder for each: with 211 ids that was about 1 ms
+    a query on PostgreSQL (2.3 ms against 1.3) and 0.5 ms on SQLite, a dozen times on the dashboard. As one array
+    (PostgreSQL) or one JSON list (SQLite) the query text is the same whatever the number of ids.
     """
 
     output_field = BigIntegerField()
