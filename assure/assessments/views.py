@@ -227,10 +227,10 @@ def _evidence_choices(assessment) -> FixedChoices:
     )
 
 
-def _domain_responses(assessment, domain, **more):
-    """The assessment's responses to the domain's items (`more` filters further), with who saved them last."""
+def _domain_responses(assessment, domain):
+    """The assessment's responses to the domain's items, with who saved them last."""
     responses = list(
-        assessment.responses.filter(item__domain=domain, **more)
+        assessment.responses.filter(item__domain=domain)
         .select_related("item", "updated_by")
         .defer(*unread_but_name("updated_by"))
         .order_by("item__position")
