@@ -28,3 +28,16 @@ def test_ids_take_any_iterable_of_ids_once_each(demo):
     assert Ids(iter(pks + pks)).ids == sorted(pks)
     assert Ids(str(pk) for pk in pks).ids == sorted(pks)
     assert Organisation.objects.filter(pk__in=Ids({pks[0]: "a dict's keys"})).get().pk == pks[0]
+
+
+def test_ids_on_another_database_are_one_parameter_each(demo):
+    """The SQL any database but SQLite and PostgreSQL gets: a plain list of parameters, as Django would write."""
+    from django.db import connection
+
+    pks = list(Organisation.objects.values_list("pk", flat=True)[:3])
+    query = Organisation.objects.filter(pk__in=Ids(pks)).query
+    sql, params = Ids(pks).as_sql(query.get_compiler(connection=connection), connection)
+    assert (sql, params) == ("%s, %s, %s", sorted(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM organisations_organisation WHERE id IN ({sql})", params)
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(pks)
