@@ -96,12 +96,12 @@ def board(review: PartnershipReview, user, *, domain: int | None = None, ratings
         if domain is not None:
             rows = rows.filter(item__domain__number=domain)
         agreed = {a.item_id: a for a in rows}
-        # An action's owner is the review's CCG or HWB, which the callers read with the review.
-        for row in [] if ratings_only else agreed.values():
-            if row.action_owner_id == review.ccg_id:
-                row.action_owner = review.ccg
-            elif row.action_owner_id == review.hwb_id:
-                row.action_owner = review.hwb
+        if not ratings_only:
+            # An action's owner is the review's CCG or HWB, which the callers read with the review.
+            owners = {review.ccg_id: review.ccg, review.hwb_id: review.hwb} if agreed else {}
+            for row in agreed.values():
+                if row.action_owner_id in owners:
+                    row.action_owner = owners[row.action_owner_id]
     for item in item_list:  # each row knows its item, and each item its domain, without another query
         item.domain = by_pk[item.domain_id]
         for row in (by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk)):
