@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from assure.core.queries import Ids
@@ -65,10 +64,9 @@ def partnership_review_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
 def survey_done(cycle: Cycle, ccg_ids: list[int]) -> set[int]:
     from assure.surveys.models import Survey
 
-    now = timezone.now()
     return set(
         Survey.objects.filter(cycle=cycle, organisation__in=Ids(ccg_ids))
-        .filter(Q(closed_at__isnull=False) | Q(closes_at__lte=now))
+        .closed_at_time(timezone.now())
         .order_by()
         .values_list("organisation_id", flat=True)
     )

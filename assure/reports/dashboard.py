@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils import timezone
 
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
@@ -57,12 +59,12 @@ class Context:
     previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def surveys(self) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+    def surveys(self) -> dict[int, tuple[ClosedSurvey, dict[int, float | None]]]:
         if "surveys" not in self.extra:
             self.extra["surveys"] = survey_agreement(self.user, self.cycle.pk, [c.pk for c in self.ccgs])
         return self.extra["surveys"]
 
-    def previous_agreement(self) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+    def previous_agreement(self) -> dict[int, tuple[ClosedSurvey, dict[int, float | None]]]:
         if self.cycle.previous_id is None:
             return {}
         if "previous_surveys" not in self.extra:
@@ -150,15 +152,26 @@ def _agreement_band(percent: float) -> str:
 AGREEMENT_CACHE_SECONDS = 24 * 60 * 60
 
 
-def _agreement_key(survey: Survey) -> str:
+class ClosedSurvey(NamedTuple):
+    """What the dashboard reads of a closed survey: not its statements (some 2 KB each), which are read only for
+    surveys whose figures are worked out, and no model instance (some 200 a cycle)."""
+
+    pk: int
+    public_id: UUID
+    organisation_id: int
+    min_group_size: int
+    cache_key: str  # changes with anything its figures depend on
+
+
+def _agreement_key(pk: int, updated_at, closes_at, closed_at, min_group_size: int) -> str:
     return (
-        f"reports:agreement:v1:{survey.pk}:{survey.updated_at.timestamp()}:{survey.closes_at.timestamp()}:"
-        f"{survey.closed_at.timestamp() if survey.closed_at else '-'}:{survey.min_group_size}"
+        f"reports:agreement:v1:{pk}:{updated_at.timestamp()}:{closes_at.timestamp()}:"
+        f"{closed_at.timestamp() if closed_at else '-'}:{min_group_size}"
     )
 
 
 def _agreement_shares(
-    survey: Survey, statements: list[dict], responses: list[anonymity.ResponseData]
+    survey: ClosedSurvey, statements: list[dict], responses: list[anonymity.ResponseData]
 ) -> dict[int, float | None]:
     codes = [st["code"] for domain in statements for st in domain["statements"]]
     results = anonymity.results(responses, codes, survey.min_group_size)
@@ -172,37 +185,33 @@ def _agreement_shares(
     return shares
 
 
-# What the dashboard reads of each survey: not its statements (some 2 KB each), which are read only for surveys
-# whose figures are worked out.
-SURVEY_FIELDS = (
-    "pk",
-    "public_id",
-    "organisation_id",
-    "opens_at",
-    "closes_at",
-    "closed_at",
-    "min_group_size",
-    "updated_at",
-)
-
-
 def survey_agreement(
     user, cycle_id: int, ccg_ids: list[int]
-) -> dict[int, tuple[Survey, dict[int, float | None]]]:
+) -> dict[int, tuple[ClosedSurvey, dict[int, float | None]]]:
     """CCG id -> (its closed 360° survey in the cycle, domain number -> % of opinions that agree), with the
     survey's anonymity rules applied (nothing when too few responded). At most three queries, whatever the number
-    of CCGs: the statements and responses are read only for surveys whose figures are not in the cache."""
+    of CCGs: the statements and responses are read only for surveys whose figures are not in the cache. Surveys
+    still open are left out by the database: a cycle under way has some 200 and none of them counts yet."""
     surveys = {
-        s.pk: s
-        for s in Survey.objects.visible_to(user)
-        .filter(cycle=cycle_id, organisation__in=Ids(ccg_ids))
-        .only(*SURVEY_FIELDS)
-        .order_by()
-        if s.is_closed
+        pk: ClosedSurvey(
+            pk,
+            public_id,
+            organisation_id,
+            min_group_size,
+            _agreement_key(pk, updated_at, closes_at, closed_at, min_group_size),
+        )
+        for pk, public_id, organisation_id, min_group_size, updated_at, closes_at, closed_at in (
+            Survey.objects.visible_to(user)
+            .filter(cycle=cycle_id, organisation__in=Ids(ccg_ids))
+            .closed_at_time(timezone.now())
+            .order_by()
+            .values_list(
+                "pk", "public_id", "organisation_id", "min_group_size", "updated_at", "closes_at", "closed_at"
+            )
+        )
     }
-    keys = {pk: _agreement_key(survey) for pk, survey in surveys.items()}
-    cached = cache.get_many(list(keys.values()))
-    shares = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    cached = cache.get_many([survey.cache_key for survey in surveys.values()])
+    shares = {pk: cached[survey.cache_key] for pk, survey in surveys.items() if survey.cache_key in cached}
     missing = [pk for pk in surveys if pk not in shares]
     if missing:
         statements = dict(Survey.objects.filter(pk__in=missing).values_list("pk", "statements"))
@@ -211,7 +220,9 @@ def survey_agreement(
         for survey_id, group, answers in rows:
             responses[survey_id].append(anonymity.ResponseData(group=group, answers=answers, comments={}))
         computed = {pk: _agreement_shares(surveys[pk], statements[pk], responses[pk]) for pk in missing}
-        cache.set_many({keys[pk]: value for pk, value in computed.items()}, AGREEMENT_CACHE_SECONDS)
+        cache.set_many(
+            {surveys[pk].cache_key: value for pk, value in computed.items()}, AGREEMENT_CACHE_SECONDS
+        )
         shares.update(computed)
     return {survey.organisation_id: (survey, shares[pk]) for pk, survey in surveys.items()}
 
@@ -555,7 +566,6 @@ def conditions_over_time(cycle: Cycle, ccg_ids: list[int], *, today=None) -> dic
 
     The counting is `assure.decisions.queries.count_free_by_quarter`, over the same two queries as its
     `ccgs_free_of_conditions_over_time`, with today added after the last quarter end."""
-    from django.utils import timezone
     from django.utils.safestring import mark_safe
 
     from assure.decisions.queries import count_free_by_quarter, quarter_ends

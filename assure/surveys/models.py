@@ -39,6 +39,10 @@ class SurveyQuerySet(models.QuerySet):
     def open_at(self, when) -> SurveyQuerySet:
         return self.filter(closed_at__isnull=True, opens_at__lte=when, closes_at__gt=when)
 
+    def closed_at_time(self, when) -> SurveyQuerySet:
+        """The surveys closed at `when`, by hand or by their closing date (`Survey.status_at`)."""
+        return self.filter(models.Q(closed_at__isnull=False) | models.Q(closes_at__lte=when))
+
 
 class Survey(PublicModel):
     class Status(models.TextChoices):

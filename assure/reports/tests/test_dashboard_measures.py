@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -109,3 +110,44 @@ def test_a_survey_not_yet_open_has_no_rate(demo, region_client):
     text = page_text(region_client.get(URL, {"cycle": demo.cycle.public_id}))
 
     assert "(0 of 0)" not in text
+
+
+def test_a_survey_counts_once_closed_by_hand_or_by_its_date_and_not_while_open(demo, api_get, token_for):
+    cycle = demo.cycle
+    by_date, by_hand, still_open, just_closing = submitted_ccgs(cycle, demo.region, 4)
+    closed_surveys(cycle, [by_date, by_hand, still_open, just_closing])  # each closed yesterday, by its date
+    now = timezone.now()
+    tomorrow = now + datetime.timedelta(days=1)
+    Survey.objects.filter(cycle=cycle, organisation=by_hand).update(closes_at=tomorrow, closed_at=now)
+    Survey.objects.filter(cycle=cycle, organisation=still_open).update(closes_at=tomorrow)
+    Survey.objects.filter(cycle=cycle, organisation=just_closing).update(
+        closes_at=now + datetime.timedelta(seconds=2)
+    )
+
+    def agreement(ccg) -> list:
+        response = api_get("/api/v1/dashboard", token_for(demo.region_lead), cycle=str(cycle.public_id))
+        row = next(r for r in response.json()["rows"] if r["ccg"]["code"] == ccg.code)
+        return [d["agreement"] for d in row["domains"]]
+
+    assert agreement(by_date) == [100] * 6
+    assert agreement(by_hand) == [100] * 6
+    assert agreement(still_open) == [None] * 6
+    assert agreement(just_closing) == [None] * 6
+    # Once its closing time has come, the same survey counts, with nothing else changed.
+    with time_machine.travel(now + datetime.timedelta(seconds=3)):
+        assert agreement(just_closing) == [100] * 6
+
+
+def test_surveys_closed_at_a_time_are_those_status_at_calls_closed(demo):
+    now = timezone.now()
+    camden = Survey.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+    for closes_at, closed_at in [
+        (now - datetime.timedelta(seconds=1), None),
+        (now, None),  # closing at that very moment
+        (now + datetime.timedelta(seconds=1), None),
+        (now + datetime.timedelta(days=1), now - datetime.timedelta(hours=1)),
+    ]:
+        Survey.objects.filter(pk=camden.pk).update(closes_at=closes_at, closed_at=closed_at)
+        camden.refresh_from_db()
+        closed = Survey.objects.filter(pk=camden.pk).closed_at_time(now).exists()
+        assert closed == (camden.status_at(now) == Survey.Status.CLOSED), (closes_at, closed_at)
