@@ -59,8 +59,15 @@ def _segment(value) -> str:
     return quote(text, safe=RFC3986_SUBDELIMS + "/~:@")
 
 
+def _public_id(value) -> str:
+    """A UUID as it appears in a path; anything else must read as one (it is parsed, so no text gets in)."""
+    if type(value) is uuid.UUID:  # as the models give it: already a UUID, written out as is
+        return str(value)
+    return str(uuid.UUID(str(value)))
+
+
 _FORMAT = {
-    PUBLIC_ID: lambda value: str(uuid.UUID(str(value))),
+    PUBLIC_ID: _public_id,
     NUMBER: lambda value: str(int(value)),
     CODE: _segment,
 }

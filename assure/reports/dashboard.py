@@ -273,19 +273,22 @@ def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
         found.setdefault((assessment_ccg[assessment_id], number), set()).add(value)
     labels = dict(Judgement.Value.choices)
     submission_url = UrlPattern("assessments:submission", PUBLIC_ID, NUMBER)
+    submissions: dict[int, str | None] = {}  # CCG id -> its latest submission's page, found once per CCG
     cells = {}
     for (ccg_id, number), values in found.items():
         value = next(v for v in JUDGEMENT_ORDER if v in values)
-        assessment = context.assessments[ccg_id]
-        latest = context.latest.get(assessment.pk)
-        href = None
-        if latest is not None:
-            href = f"{submission_url.format(assessment.public_id, latest['number'])}#domain-{number}"
+        if ccg_id not in submissions:
+            assessment = context.assessments[ccg_id]
+            latest = context.latest.get(assessment.pk)
+            submissions[ccg_id] = (
+                None if latest is None else submission_url.format(assessment.public_id, latest["number"])
+            )
+        submission = submissions[ccg_id]
         cells[(ccg_id, number)] = Cell(
             text=labels[value] + (" (assessors differ)" if len(values) > 1 else ""),
             band=JUDGEMENT_BANDS[value],
             value=value,
-            href=href,
+            href=None if submission is None else f"{submission}#domain-{number}",
         )
     return cells
 
