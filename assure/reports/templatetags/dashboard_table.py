@@ -7,6 +7,8 @@ the only cue), links to the evidence behind it and says how it changed since the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,25 +20,34 @@ from ..dashboard import Cell, Row
 register = template.Library()
 
 
-def _cell(cell: Cell) -> str:
-    text = escape(cell.text)
-    html = f'<a href="{escape(cell.href)}">{text}</a>' if cell.href else text
-    if cell.change is not None:
-        previous = escape(cell.previous)
-        html += " "
-        if cell.change > 0:
-            html += (
+@lru_cache(maxsize=4096)
+def _cell_parts(text: str, band: str, change: int | None, previous: str | None) -> tuple[str, str, str]:
+    """A cell's markup but its link, as (before the address, after it, the whole cell when it has no link). Some
+    2,300 cells a page hold a few dozen different texts and changes: each is written out once."""
+    text = escape(text)
+    after = ""
+    if change is not None:
+        previous = escape(previous)
+        after = " "
+        if change > 0:
+            after += (
                 '<span class="assure-change" aria-hidden="true">▲</span>'
                 f'<span class="nhsuk-u-visually-hidden">, up from {previous}</span>'
             )
-        elif cell.change < 0:
-            html += (
+        elif change < 0:
+            after += (
                 '<span class="assure-change" aria-hidden="true">▼</span>'
                 f'<span class="nhsuk-u-visually-hidden">, down from {previous}</span>'
             )
         else:
-            html += '<span class="nhsuk-u-visually-hidden">, the same as last cycle</span>'
-    return f'<td class="assure-heat assure-heat--{escape(cell.band)}">{html}</td>'
+            after += '<span class="nhsuk-u-visually-hidden">, the same as last cycle</span>'
+    td = f'<td class="assure-heat assure-heat--{escape(band)}">'
+    return f'{td}<a href="', f'">{text}</a>{after}</td>', f"{td}{text}{after}</td>"
+
+
+def _cell(cell: Cell) -> str:
+    before, after, unlinked = _cell_parts(cell.text, cell.band, cell.change, cell.previous)
+    return f"{before}{escape(cell.href)}{after}" if cell.href else unlinked
 
 
 def _row(row: Row, report_url: UrlPattern) -> str:
