@@ -200,7 +200,7 @@ def dashboard(request, cycle: UUID | None = None):
         rows.append(
             {
                 "ccg": {"code": row.ccg.code, "name": row.ccg.name},
-                "region": row.ccg.region.name if row.ccg.region else None,
+                "region": row.ccg.region_name,
                 "stage": row.facts.get("stage") or "",
                 "domains": domains,
                 "outcome": outcome_codes.get(row.facts.get("outcome")),
