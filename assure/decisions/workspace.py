@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import Http404
 
+from assure.assessments.levels import RESULTS_TEXT, domain_levels
 from assure.assessments.models import Assessment, Submission
 from assure.frameworks.models import Domain, Item
 from assure.partnerships import gaps as gap_rules
@@ -92,25 +93,25 @@ def disagreeing_domains(by_domain: dict[int, list[Judgement]]) -> set[int]:
 
 def level_distribution(user, assessment: Assessment, number: int, levels) -> list[LevelCount]:
     """How the CCGs of the cycle that the reader may see stand on the domain, from their latest submissions."""
-    latest: dict[int, tuple[int, list]] = {}
-    for assessment_id, submission_number, domains in (
+    latest: dict[int, str | None] = {}
+    for assessment_id, results in (
         Submission.objects.filter(
             assessment__in=Assessment.objects.visible_to(user)
             .filter(cycle=assessment.cycle_id, first_submitted_at__isnull=False)
             .values("pk")
         )
         .order_by("assessment_id", "number")
-        .values_list("assessment_id", "number", "domain_results")
+        .values_list("assessment_id", RESULTS_TEXT)
     ):
-        latest[assessment_id] = (submission_number, domains or [])
+        latest[assessment_id] = results
     counts: Counter[str] = Counter()
     this_level = None
-    for assessment_id, (_, domains) in latest.items():
-        for d in domains:
-            if d["number"] == number:
-                counts[d["level"]] += 1
+    for assessment_id, results in latest.items():
+        for d in domain_levels(results):
+            if d.number == number:
+                counts[d.level] += 1
                 if assessment_id == assessment.pk:
-                    this_level = d["level"]
+                    this_level = d.level
     return [LevelCount(level.label, counts[level.code], level.code == this_level) for level in levels]
 
 

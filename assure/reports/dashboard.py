@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
+from assure.assessments.levels import RESULTS_TEXT, DomainLevel, domain_levels
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
 from assure.core.links import NUMBER, PUBLIC_ID, UrlPattern
@@ -78,7 +79,7 @@ class Context:
     assessments: dict[
         int, DashboardAssessment
     ]  # CCG id -> its self-assessment in the cycle, if the reader may see it
-    latest: dict[int, dict[str, Any]]  # assessment id -> {"number", "submitted_at", "domains"} of the latest
+    latest: dict[int, LatestSubmission]  # assessment id -> its latest submission
     previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -137,17 +138,16 @@ def maturity_cells(context: Context) -> dict[tuple[int, int], Cell]:
         latest = context.latest.get(assessment.pk) if assessment else None
         if latest is None:
             continue
-        href = submission_url.format(assessment.public_id, latest["number"])
+        href = submission_url.format(assessment.public_id, latest.number)
         before = context.previous_levels.get(ccg_id, no_levels)
-        for domain in latest["domains"] or []:
-            number, code = domain["number"], domain["level"]
+        for number, code, level_label in latest.domains:
             change = previous = None
             was = before.get(number)
             if was in index and code in index:
                 change = index[code] - index[was]
                 previous = labels[was]
             cells[(ccg_id, number)] = Cell(
-                labels[code] if code in labels else domain.get("level_label", code),
+                labels.get(code, level_label),
                 bands.get(code, "0"),
                 code,
                 f"{href}#domain-{number}",
@@ -308,7 +308,7 @@ def judgement_cells(context: Context) -> dict[tuple[int, int], Cell]:
             assessment = context.assessments[ccg_id]
             latest = context.latest.get(assessment.pk)
             submissions[ccg_id] = (
-                None if latest is None else submission_url.format(assessment.public_id, latest["number"])
+                None if latest is None else submission_url.format(assessment.public_id, latest.number)
             )
         submission = submissions[ccg_id]
         cells[(ccg_id, number)] = Cell(
@@ -483,15 +483,20 @@ class Dashboard:
     choices: dict[str, list[str]]  # filterable fact key -> the values present, for the filters
 
 
-def _latest_submissions(assessment_ids: list[int]) -> dict[int, dict[str, Any]]:
-    latest: dict[int, dict[str, Any]] = {}
-    for assessment_id, number, submitted_at, domains in (
+class LatestSubmission(NamedTuple):
+    number: int
+    domains: tuple[DomainLevel, ...]
+
+
+def _latest_submissions(assessment_ids: list[int]) -> dict[int, LatestSubmission]:
+    latest: dict[int, tuple[int, str | None]] = {}
+    for assessment_id, number, results in (
         Submission.objects.filter(assessment_id__in=Ids(assessment_ids))
         .order_by("assessment_id", "number")
-        .values_list("assessment_id", "number", "submitted_at", "domain_results")
+        .values_list("assessment_id", "number", RESULTS_TEXT)
     ):
-        latest[assessment_id] = {"number": number, "submitted_at": submitted_at, "domains": domains}
-    return latest
+        latest[assessment_id] = (number, results)
+    return {pk: LatestSubmission(number, domain_levels(results)) for pk, (number, results) in latest.items()}
 
 
 def _previous_levels(user, cycle: Cycle, ccg_ids: list[int]) -> dict[int, dict[int, str]]:
@@ -502,14 +507,14 @@ def _previous_levels(user, cycle: Cycle, ccg_ids: list[int]) -> dict[int, dict[i
     earlier = Assessment.objects.visible_to(user).filter(
         cycle=cycle.previous_id, organisation__in=Ids(ccg_ids), first_submitted_at__isnull=False
     )
-    levels: dict[int, dict[int, str]] = {}
-    for ccg_id, domains in (
+    latest: dict[int, str | None] = {}
+    for ccg_id, results in (
         Submission.objects.filter(assessment__in=earlier.values("pk"))
         .order_by("assessment_id", "number")
-        .values_list("assessment__organisation_id", "domain_results")
+        .values_list("assessment__organisation_id", RESULTS_TEXT)
     ):
-        levels[ccg_id] = {d["number"]: d["level"] for d in domains or []}
-    return levels
+        latest[ccg_id] = results
+    return {ccg_id: {d.number: d.level for d in domain_levels(results)} for ccg_id, results in latest.items()}
 
 
 def build_dashboard(
