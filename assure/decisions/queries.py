@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -96,6 +96,11 @@ def ccgs_free_of_conditions_over_time(
 # The assessor's queue --------------------------------------------------------------------------------------------
 
 
+class QueueCcg(NamedTuple):
+    code: str
+    name: str
+
+
 @dataclass
 class QueueRow:
     cycle: Any
@@ -164,6 +169,7 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
     from assure.frameworks.models import Domain
     from assure.partnerships.models import PartnershipReview
     from assure.surveys.models import Response, Survey
+    from assure.surveys.models import status_at as survey_status_at
 
     scope = permissions.scope_for(user)
     cycles = queue_cycles(user)
@@ -172,11 +178,17 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
     cycles = {c.pk: c for c in cycles}
     if not cycles:
         return []
-    pairs = Cycle.ccgs.through.objects.filter(cycle__in=cycles).select_related("organisation")
+    pairs = Cycle.ccgs.through.objects.filter(cycle__in=cycles)
     if not scope.is_admin:
         pairs = pairs.filter(organisation__region__in=scope.region_ids)
-    pairs = list(pairs.order_by("organisation__name"))
-    ccg_ids = {p.organisation_id for p in pairs}
+    # (cycle id, CCG id, CCG): plain values, not a model instance each for some 600 CCGs of three cycles.
+    pairs = [
+        (cycle_id, ccg_id, QueueCcg(code, name))
+        for cycle_id, ccg_id, code, name in pairs.order_by("organisation__name").values_list(
+            "cycle_id", "organisation_id", "organisation__code", "organisation__name"
+        )
+    ]
+    ccg_ids = {ccg_id for _, ccg_id, _ in pairs}
     domain_counts = dict(
         Domain.objects.filter(framework__in={c.framework_id for c in cycles.values()})
         .values("framework")
@@ -217,16 +229,18 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    for s in (
+    for cycle_id, ccg_id, opens_at, closes_at, closed_at, n in (
         Survey.objects.filter(cycle__in=cycles, organisation__in=Ids(ccg_ids))
         .annotate(n=Coalesce(Subquery(responses), 0))
-        .only("cycle", "organisation", "opens_at", "closes_at", "closed_at")
+        .order_by()
+        .values_list("cycle_id", "organisation_id", "opens_at", "closes_at", "closed_at", "n")
     ):
-        surveys[(s.cycle_id, s.organisation_id)] = (s.status_at(now), s.n)
+        status = survey_status_at(now, opens_at=opens_at, closes_at=closes_at, closed_at=closed_at)
+        surveys[(cycle_id, ccg_id)] = (status, n)
     rows = []
     outcomes = dict(Decision.Outcome.choices)
-    for pair in pairs:
-        key = (pair.cycle_id, pair.organisation_id)
+    for cycle_id, ccg_id, ccg in pairs:
+        key = (cycle_id, ccg_id)
         a = assessments.get(key)
         d = decisions.get(key)
         r = reviews.get(key, {})
@@ -234,8 +248,8 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
         submitted = bool(a and a["first_submitted_at"])
         rows.append(
             QueueRow(
-                cycle=cycles[pair.cycle_id],
-                ccg=pair.organisation,
+                cycle=cycles[cycle_id],
+                ccg=ccg,
                 assessment_id=str(a["public_id"]) if submitted else None,
                 submitted=submitted,
                 reopened=bool(submitted and a["status"] == "draft"),
@@ -245,11 +259,11 @@ def queue(user, *, cycle=None) -> list[QueueRow]:
                 survey_responses=responses,
                 domains_judged=a["judged"] if a else 0,
                 assessors=a["assessor_count"] if a else 0,
-                domain_count=domain_counts.get(cycles[pair.cycle_id].framework_id, 0),
+                domain_count=domain_counts.get(cycles[cycle_id].framework_id, 0),
                 outcome=d["outcome"] if d else None,
                 outcome_label=outcomes.get(d["outcome"], "") if d else "",
                 published=bool(d and d["published_at"]),
-                conflicted=pair.organisation_id in scope.own_ids,
+                conflicted=ccg_id in scope.own_ids,
             )
         )
     rows.sort(key=lambda row: (-row.cycle.starts_on.toordinal(), row.cycle.name, row.ccg.name))

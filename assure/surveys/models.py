@@ -44,6 +44,15 @@ class SurveyQuerySet(models.QuerySet):
         return self.filter(models.Q(closed_at__isnull=False) | models.Q(closes_at__lte=when))
 
 
+def status_at(when, *, opens_at, closes_at, closed_at) -> str:
+    """A survey's status at `when` from its dates, for lists that read the dates alone (`Survey.status_at`)."""
+    if closed_at is not None or when >= closes_at:
+        return Survey.Status.CLOSED
+    if when < opens_at:
+        return Survey.Status.SCHEDULED
+    return Survey.Status.OPEN
+
+
 class Survey(PublicModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Not open yet"
@@ -85,11 +94,7 @@ class Survey(PublicModel):
         return f"360° survey of {self.organisation.name} – {self.cycle.name}"
 
     def status_at(self, when) -> str:
-        if self.closed_at is not None or when >= self.closes_at:
-            return self.Status.CLOSED
-        if when < self.opens_at:
-            return self.Status.SCHEDULED
-        return self.Status.OPEN
+        return status_at(when, opens_at=self.opens_at, closes_at=self.closes_at, closed_at=self.closed_at)
 
     @property
     def status(self) -> str:
