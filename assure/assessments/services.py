@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,7 +18,7 @@ from django.utils import timezone
 from assure.audit.services import audit_record
 from assure.cycles.models import Cycle
 from assure.evidence.models import Evidence
-from assure.frameworks.maturity import DomainResult, evaluate_domain
+from assure.frameworks.maturity import NOT_APPLICABLE, DomainResult, ItemLike, Rating, evaluate_domain
 from assure.frameworks.models import Item
 from assure.organisations.models import Membership, Organisation, Role
 
@@ -307,13 +309,55 @@ def assessment_results(
     """Each domain's maturity level and threshold verdict, from the current ratings."""
     if responses is None:
         responses = list(assessment.responses.select_related("item__domain"))
+    return _results(assessment, ((r.item.domain.number, r.item, r.maturity_value) for r in responses))
+
+
+def _results(
+    assessment: Assessment, rated: Iterable[tuple[int, ItemLike, Rating]]
+) -> dict[int, DomainResult]:
+    """Each domain's result from (domain number, item, rating) in the framework's order of items."""
     rules = assessment.framework.spec.rules
-    by_domain: dict[int, list[Item]] = defaultdict(list)
+    by_domain: dict[int, list[ItemLike]] = defaultdict(list)
     ratings = {}
-    for response in responses:
-        by_domain[response.item.domain.number].append(response.item)
-        ratings[response.item.code] = response.maturity_value
+    for number, item, value in rated:
+        by_domain[number].append(item)
+        ratings[item.code] = value
     return {number: evaluate_domain(rules, items, ratings) for number, items in sorted(by_domain.items())}
+
+
+class RatedItem(NamedTuple):
+    """An item's rating as a page that only counts and weighs ratings reads it: no narrative, no model instance
+    (the task list's 77 items with their items and domains cost five times as much as model instances)."""
+
+    code: str
+    tier: str
+    domain: int  # its domain's number
+    rating: int | None
+    not_applicable: bool
+    carried_over: bool
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or self.rating is not None
+
+    @property
+    def maturity_value(self) -> Rating:
+        return NOT_APPLICABLE if self.not_applicable else self.rating
+
+
+def rated_items(assessment: Assessment) -> list[RatedItem]:
+    """The self-assessment's ratings in the framework's order of items (that of its responses)."""
+    return [
+        RatedItem._make(row)
+        for row in assessment.responses.order_by("item__domain__number", "item__position").values_list(
+            "item__code", "item__tier", "item__domain__number", "rating", "not_applicable", "carried_over"
+        )
+    ]
+
+
+def rated_results(assessment: Assessment, rated: list[RatedItem]) -> dict[int, DomainResult]:
+    """`assessment_results` from `rated_items`."""
+    return _results(assessment, ((r.domain, r, r.maturity_value) for r in rated))
 
 
 def _snapshot(assessment: Assessment, user, now) -> dict:

@@ -119,8 +119,8 @@ def task_list(request, public_id, fmt=None):
         if fmt:
             return redirect("assessments:submission_export", assessment.public_id, latest, fmt)
         return redirect("assessments:submission", assessment.public_id, latest)
-    responses = list(assessment.responses.select_related("item__domain"))
-    results = services.assessment_results(assessment, responses)
+    responses = services.rated_items(assessment)
+    results = services.rated_results(assessment, responses)
     domains = list(Domain.objects.filter(framework=assessment.framework).order_by("number"))
     cover = coverage_for(organisation=assessment.organisation, framework=assessment.framework)
     earlier = _previous_levels(assessment)

@@ -218,3 +218,38 @@ def test_results_follow_the_framework_rules(demo, fresh):
         _rate(response, demo.ccg_lead, rating=2 if response.item.tier == "basics" else 0)
     assert services.assessment_results(fresh)[1].level_code == "basics_built"
     assert services.assessment_results(fresh)[1].threshold_met
+
+
+def test_ratings_read_as_values_give_the_same_results_as_the_responses(demo, fresh):
+    """The task list reads ratings as plain values (`rated_items`): the same items in the same order, answered and
+    carried over alike, and every domain's result the same as from the responses themselves."""
+    camden = Assessment.objects.get(cycle=demo.cycle, organisation=demo.ccg)
+
+    def same(assessment):
+        responses = list(assessment.responses.select_related("item__domain"))
+        rated = services.rated_items(assessment)
+        assert [(r.code, r.tier, r.domain) for r in rated] == [
+            (x.item.code, x.item.tier, x.item.domain.number) for x in responses
+        ]
+        assert [
+            (r.rating, r.not_applicable, r.carried_over, r.is_answered, r.maturity_value) for r in rated
+        ] == [
+            (x.rating, x.not_applicable, x.carried_over, x.is_answered, x.maturity_value) for x in responses
+        ]
+        assert services.rated_results(assessment, rated) == services.assessment_results(assessment, responses)
+
+    same(fresh)  # nothing rated
+    _rate(_response(fresh, "1.1"), demo.ccg_lead, rating=3)
+    services.item_save(
+        response=_response(fresh, "2.4"),
+        user=demo.ccg_lead,
+        data=services.ItemInput(
+            rating=None, not_applicable=True, narrative="", reason="Not commissioned here."
+        ),
+        version=_response(fresh, "2.4").version,
+    )
+    ItemResponse.objects.filter(assessment=fresh, item__code="3.2").update(rating=1, carried_over=True)
+    same(fresh)  # rated, not applicable, carried over
+    _rate_everything(fresh, demo.ccg_staff)
+    same(fresh)
+    same(camden)
