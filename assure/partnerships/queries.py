@@ -7,6 +7,7 @@ absent (None) here, so no page, export or endpoint built on this can show it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from assure.accounts.models import unread_but_name
 from assure.frameworks.models import Domain, Item
@@ -15,12 +16,24 @@ from . import gaps, services
 from .models import CCG, HWB, SIDES, AgreedItem, PartnershipReview, SideRating
 
 
+class Rating(NamedTuple):
+    """A side's rating alone, for a board of ratings only (`board(ratings_only=True)`)."""
+
+    rating: int | None
+
+
+class AgreedRating(NamedTuple):
+    """An agreed item's rating alone, for a board of ratings only."""
+
+    agreed_rating: int | None
+
+
 @dataclass
 class Row:
     item: Item
-    ccg: SideRating | None
-    hwb: SideRating | None
-    agreed: AgreedItem | None
+    ccg: SideRating | Rating | None
+    hwb: SideRating | Rating | None
+    agreed: AgreedItem | AgreedRating | None
 
     def side(self, side: str) -> SideRating | None:
         return self.ccg if side == CCG else self.hwb
@@ -77,26 +90,29 @@ def board(review: PartnershipReview, user, *, domain: int | None = None, ratings
         items = items.filter(domain__number=domain)
     item_list = list(items.order_by("domain__number", "position"))
     ratings = SideRating.objects.visible_to(user).filter(review=review)
-    if ratings_only:
-        ratings = ratings.only("review_id", "item_id", "side", "rating")
-    else:
-        ratings = ratings.select_related("updated_by").defer(*unread_but_name("updated_by"))
     if domain is not None:
         ratings = ratings.filter(item__domain__number=domain)
-    by_side: dict[str, dict[int, SideRating]] = {CCG: {}, HWB: {}}
-    for rating in ratings:
-        by_side[rating.side][rating.item_id] = rating
-    agreed: dict[int, AgreedItem] = {}
+    by_side: dict[str, dict[int, SideRating | Rating]] = {CCG: {}, HWB: {}}
+    if ratings_only:
+        for item_id, side, value in ratings.order_by().values_list("item_id", "side", "rating"):
+            by_side[side][item_id] = Rating(value)
+    else:
+        for rating in ratings.select_related("updated_by").defer(*unread_but_name("updated_by")):
+            by_side[rating.side][rating.item_id] = rating
+    agreed: dict[int, AgreedItem | AgreedRating] = {}
     if review.both_released:
         rows = AgreedItem.objects.filter(review=review)
-        if ratings_only:
-            rows = rows.only("review_id", "item_id", "agreed_rating")
-        else:
-            rows = rows.select_related("updated_by").defer(*unread_but_name("updated_by"))
         if domain is not None:
             rows = rows.filter(item__domain__number=domain)
-        agreed = {a.item_id: a for a in rows}
-        if not ratings_only:
+        if ratings_only:
+            agreed = {
+                item_id: AgreedRating(value)
+                for item_id, value in rows.order_by().values_list("item_id", "agreed_rating")
+            }
+        else:
+            agreed = {
+                a.item_id: a for a in rows.select_related("updated_by").defer(*unread_but_name("updated_by"))
+            }
             # An action's owner is the review's CCG or HWB, which the callers read with the review.
             owners = {review.ccg_id: review.ccg, review.hwb_id: review.hwb} if agreed else {}
             for row in agreed.values():
@@ -104,6 +120,8 @@ def board(review: PartnershipReview, user, *, domain: int | None = None, ratings
                     row.action_owner = owners[row.action_owner_id]
     for item in item_list:  # each row knows its item, and each item its domain, without another query
         item.domain = by_pk[item.domain_id]
+        if ratings_only:
+            continue
         for row in (by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk)):
             if row is not None:
                 row.item = item

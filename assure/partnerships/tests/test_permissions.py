@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assure.core import permissions
-from assure.partnerships import services
-from assure.partnerships.models import PartnershipReview, SideRating
+from assure.partnerships import queries, services
+from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
 
 from .factories import rate_side
 
@@ -71,3 +71,46 @@ def test_who_rates_releases_and_agrees(demo, fresh, hwb_member):
     assert not permissions.can_agree_partnership(demo.ccg_lead, fresh)  # still rating
     assert permissions.can_open_partnership_review(demo.hwb_lead, demo.ccg.pk, demo.hwb.pk)
     assert not permissions.can_open_partnership_review(hwb_member, demo.ccg.pk, demo.hwb.pk)
+
+
+def _ratings_of(board) -> dict:
+    return {
+        "items": [r.item.code for r in board.rows],
+        "domains": [r.item.domain.number for r in board.rows],
+        "ccg": board.ratings("ccg"),
+        "hwb": board.ratings("hwb"),
+        "agreed": {r.item.code: r.agreed.agreed_rating for r in board.rows if r.agreed is not None},
+        "visible": board.visible_sides,
+        "gaps": board.gaps(),
+        "results": (board.results("ccg"), board.results("hwb"), board.agreed_results()),
+    }
+
+
+@pytest.mark.parametrize("who", ["ccg_lead", "ccg_staff", "hwb_lead", "assessor", "region_lead"])
+def test_a_board_of_ratings_only_shows_what_the_whole_board_shows(demo, islington, fresh, who):
+    """The reports read boards of ratings only, as plain values: the same ratings, agreements, gaps and results as
+    the whole board, and the same blindness, for each reader and each review's state."""
+    user = getattr(demo, who)
+
+    def same(review):
+        for domain in (None, 2):
+            whole = queries.board(review, user, domain=domain)
+            lean = queries.board(review, user, domain=domain, ratings_only=True)
+            assert _ratings_of(lean) == _ratings_of(whole), (review, domain)
+
+    same(islington)  # agreed
+    same(fresh)  # nothing rated
+    rate_side(fresh, "ccg")
+    rate_side(fresh, "hwb")
+    services.side_release(review=fresh, side="ccg", user=demo.ccg_lead)
+    same(fresh)  # the HWB's side not yet released: each side blind to the other
+    services.side_release(review=fresh, side="hwb", user=demo.hwb_lead)
+    fresh.refresh_from_db()
+    agreed = AgreedItem.objects.filter(review=fresh, item__code="2.3").get()
+    services.agreement_save(
+        agreed=agreed,
+        user=demo.ccg_lead,
+        data=services.AgreementInput(agreed_rating=2),
+        version=agreed.version,
+    )
+    same(fresh)  # both released, one item agreed
