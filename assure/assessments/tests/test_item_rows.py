@@ -10,9 +10,11 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, Template
 from django.test.html import parse_html
+from django.utils import translation
 
 from assure.assessments.forms import ItemForm
 from assure.assessments.models import NARRATIVE_MAX_LENGTH
+from assure.assessments.templatetags.item_rows import saved_when
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 
@@ -243,3 +245,23 @@ def test_each_item_is_the_markup_the_template_gave(case):
     written = WRITTEN.render(Context(page))
     assert parse_html(written) == parse_html(TEMPLATE.render(Context(page)))
     assert "<script>" not in written
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime.datetime(2012, 11, 5, 14, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2013, 7, 1, 8, 5, tzinfo=datetime.UTC),  # summer time: 09:05 in London
+        datetime.datetime(2013, 3, 31, 0, 59, tzinfo=datetime.UTC),  # just before the clocks go forward
+        datetime.datetime(2013, 3, 31, 1, 0, tzinfo=datetime.UTC),  # just after
+        datetime.datetime(2012, 12, 31, 23, 59, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2014, 6, 30, 23, 30, tzinfo=datetime.UTC),  # the next day in London
+        datetime.datetime(2012, 1, 9, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+    ],
+)
+def test_the_last_saved_time_reads_as_the_date_filter_gives_it(when):
+    expected = Template('{{ when|date:"j M Y \\a\\t H:i" }}').render(Context({"when": when}))
+    assert saved_when(when) == expected
+    with translation.override("cy"):  # another language's month names, as the filter would give them
+        welsh = Template('{{ when|date:"j M Y \\a\\t H:i" }}').render(Context({"when": when}))
+        assert saved_when(when) == welsh
