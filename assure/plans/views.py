@@ -158,6 +158,9 @@ def _actions(plan: Plan | None, user):
         )
         # An agreed review's snapshot (some 35 KB) is not shown here: it was read and decoded once per action.
         .defer("agreed_item__review__snapshot")
+        # Unordered: the page sorts the actions itself (`_sorted`); with seven relations selected, Django's
+        # compiling of the default ordering was 1.2 ms of the query's 4.6.
+        .order_by()
     )
 
 

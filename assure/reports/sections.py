@@ -432,7 +432,8 @@ def plan_section(source: ReportSource) -> Section | None:
     actions = sorted(
         Action.objects.visible_to(source.user)
         .filter(plan__cycle=assessment.cycle_id, plan__organisation=assessment.organisation_id)
-        .select_related("owner", "domain"),
+        .select_related("owner", "domain")
+        .order_by(),  # sorted here, as on the plan's page
         key=lambda a: plan_rules.sort_key(
             due=a.due,
             status=a.status,
