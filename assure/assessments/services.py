@@ -327,7 +327,8 @@ def _results(
 
 class RatedItem(NamedTuple):
     """An item's rating as a page that only counts and weighs ratings reads it: no narrative, no model instance
-    (the task list's 77 items with their items and domains cost five times as much as model instances)."""
+    (the task list's 77 responses, read as model instances with their items and domains, cost five times as
+    much)."""
 
     code: str
     tier: str

@@ -35,7 +35,7 @@ class Row:
     hwb: SideRating | Rating | None
     agreed: AgreedItem | AgreedRating | None
 
-    def side(self, side: str) -> SideRating | None:
+    def side(self, side: str) -> SideRating | Rating | None:
         return self.ccg if side == CCG else self.hwb
 
     @property
@@ -81,8 +81,8 @@ class Board:
 
 def board(review: PartnershipReview, user, *, domain: int | None = None, ratings_only: bool = False) -> Board:
     """The review's items with the side ratings the person may see and (once both released) the agreements.
-    `ratings_only` reads just the ratings and agreed ratings, for the reports (not the comments, actions, versions
-    or who saved them, which are not there to read)."""
+    `ratings_only` reads just the ratings and agreed ratings, as plain values (`Rating`, `AgreedRating`), for the
+    reports: not the comments, actions, versions or who saved them, which are not there to read."""
     domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
     by_pk = {d.pk: d for d in domains}
     items = Item.objects.filter(framework=review.cycle.framework_id, tier__in=services.TIERS)

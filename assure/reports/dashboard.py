@@ -76,9 +76,8 @@ class Context:
     cycle: Cycle
     ccgs: list[DashboardCcg]
     domains: list[Domain]
-    assessments: dict[
-        int, DashboardAssessment
-    ]  # CCG id -> its self-assessment in the cycle, if the reader may see it
+    # CCG id -> its self-assessment in the cycle, if the reader may see it
+    assessments: dict[int, DashboardAssessment]
     latest: dict[int, LatestSubmission]  # assessment id -> its latest submission
     previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
     extra: dict[str, Any] = field(default_factory=dict)

@@ -76,3 +76,25 @@ def test_an_unknown_cycle_is_not_found(ccg_lead_client):
 
 def test_cycles_are_reached_by_public_id_not_sequential_id(ccg_lead_client, demo):
     assert ccg_lead_client.get(f"/cycles/{demo.cycle.pk}/").status_code == 404
+
+
+def test_the_list_of_ccgs_downloads_with_each_ccgs_region_and_self_assessment(region_client, demo):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from assure.assessments.models import Assessment
+
+    response = region_client.get(reverse("cycles:ccgs_export", args=[demo.cycle.public_id, "csv"]))
+
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {r["CCG code"] for r in rows} == {c.code for c in demo.ccgs}
+    assert [r["CCG name"] for r in rows] == sorted(r["CCG name"] for r in rows)
+    assert {r["Region"] for r in rows} == {demo.region.name}
+    islington = next(r for r in rows if r["CCG code"] == demo.ccg2.code)
+    submitted = Assessment.objects.get(cycle=demo.cycle, organisation=demo.ccg2)
+    assert islington["Self-assessment"] == "Submitted"
+    assert islington["First submitted at"] and islington["Last submitted at"]
+    assert submitted.first_submitted_at.strftime("%Y-%m-%d") in islington["First submitted at"]

@@ -101,6 +101,7 @@ def test_the_dashboard_export_holds_the_table(demo, region_client, islington):
     assert lines[0].startswith("CCG code,CCG name,Region,Stage,360° response rate,Outcome,Open conditions,")
     assert ",Overdue steps,Domain 1 " in lines[0]
     assert any(line.startswith("08H,NHS Islington CCG,") and "Beyond authorisation" in line for line in lines)
+    assert all(line.split(",")[2] == demo.region.name for line in lines[1:])  # each CCG's region
     camden = next(line for line in lines if line.startswith("07R,"))
     assert "Beyond" not in camden and "Basics" not in camden  # a draft is never exported to the region
 
