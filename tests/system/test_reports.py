@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -64,8 +65,26 @@ def test_while_the_pdf_is_prepared_a_page_shows_progress_then_offers_the_downloa
     expect(page.get_by_role("status")).to_contain_text("Waiting for the worker")
     crawl(page, live_server.url, [page.url.removeprefix(live_server.url)], limit=1).assert_no_problems()
 
-    # When the worker has made it, the page updates by itself and offers the download
+    # When the worker has made it, the page updates by itself and offers the download. This thread plays the
+    # worker, against the live server's in-memory database, where a write fails at once ("database table is
+    # locked") while the server thread is reading the same table for one of the page's checks. So the page's
+    # next check is held back, unanswered, until the PDF is written: htmx sends no other while one is waiting,
+    # so nothing reads the table meanwhile.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    status = re.compile(re.escape(page.url))
+    page.route(status, hold)
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the page did not check on the PDF again"
     services.report_pdf_render(report_pdf_id=ReportPdf.objects.get(assessment=islington).pk)
+    for check in held:
+        check.continue_()
+    page.unroute(status, hold)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your PDF is ready", timeout=10_000)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the PDF").click()
