@@ -91,9 +91,9 @@ class ItemResponse(models.Model):
 
     @property
     def maturity_value(self):
-        from assure.frameworks.maturity import NOT_APPLICABLE
+        from assure.frameworks.maturity import rating_of
 
-        return NOT_APPLICABLE if self.not_applicable else self.rating
+        return rating_of(self.rating, self.not_applicable)
 
     @property
     def display_rating(self) -> str:

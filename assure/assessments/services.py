@@ -18,7 +18,7 @@ from django.utils import timezone
 from assure.audit.services import audit_record
 from assure.cycles.models import Cycle
 from assure.evidence.models import Evidence
-from assure.frameworks.maturity import NOT_APPLICABLE, DomainResult, ItemLike, Rating, evaluate_domain
+from assure.frameworks.maturity import DomainResult, ItemLike, Rating, evaluate_domain, rating_of
 from assure.frameworks.models import Item
 from assure.organisations.models import Membership, Organisation, Role
 
@@ -343,7 +343,7 @@ class RatedItem(NamedTuple):
 
     @property
     def maturity_value(self) -> Rating:
-        return NOT_APPLICABLE if self.not_applicable else self.rating
+        return rating_of(self.rating, self.not_applicable)
 
 
 def rated_items(assessment: Assessment) -> list[RatedItem]:

@@ -70,6 +70,11 @@ class DomainResult:
         return self.rated + self.not_applicable == self.total
 
 
+def rating_of(rating: int | None, not_applicable: bool) -> Rating:
+    """An item's answer as the rules weigh it: its rating, or `NOT_APPLICABLE`."""
+    return NOT_APPLICABLE if not_applicable else rating
+
+
 def required_count(applicable: int, proportion: float) -> int:
     """How many of `applicable` items must meet a requirement of `proportion` (rounded up)."""
     return math.ceil(applicable * proportion - 1e-9)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
-from assure.frameworks.maturity import NOT_APPLICABLE, evaluate_domain
+from assure.frameworks.maturity import evaluate_domain, rating_of
 from assure.frameworks.models import Domain, Framework
 
 # Bump when the report's templates or sections change, so cached PDFs are made again.
@@ -59,7 +59,7 @@ class ReportSource:
         return max(p.value for p in self.framework.spec.scale)
 
     def ratings(self) -> dict[str, int | str | None]:
-        return {i.code: NOT_APPLICABLE if i.not_applicable else i.rating for i in self.items}
+        return {i.code: rating_of(i.rating, i.not_applicable) for i in self.items}
 
 
 def report_source(user, assessment: Assessment, *, today: datetime.date | None = None) -> ReportSource:
