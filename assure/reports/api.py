@@ -173,7 +173,11 @@ def dashboard(request, cycle: UUID | None = None):
     if chosen is None:
         raise Http404("No cycle")
     board = build_dashboard(
-        request.auth, chosen, measures=list(MEASURES), facts=["stage", "outcome", "open_conditions"]
+        request.auth,
+        chosen,
+        measures=list(MEASURES),
+        facts=["stage", "outcome", "open_conditions"],
+        compare=False,  # the rows give this cycle's values only
     )
     cells = board.all_cells
 

@@ -80,6 +80,7 @@ class Context:
     assessments: dict[int, DashboardAssessment]
     latest: dict[int, LatestSubmission]  # assessment id -> its latest submission
     previous_levels: dict[int, dict[int, str]]  # CCG id -> domain number -> level code in the previous cycle
+    compare: bool = True  # whether cells say how they changed since the previous cycle
     extra: dict[str, Any] = field(default_factory=dict)
 
     def surveys(self) -> dict[int, tuple[ClosedSurvey, dict[int, float | None]]]:
@@ -88,7 +89,7 @@ class Context:
         return self.extra["surveys"]
 
     def previous_agreement(self) -> dict[int, tuple[ClosedSurvey, dict[int, float | None]]]:
-        if self.cycle.previous_id is None:
+        if self.cycle.previous_id is None or not self.compare:
             return {}
         if "previous_surveys" not in self.extra:
             self.extra["previous_surveys"] = survey_agreement(
@@ -525,10 +526,12 @@ def build_dashboard(
     filters: dict[str, str] | None = None,
     measures: list[str] | None = None,
     facts: list[str] | None = None,
+    compare: bool = True,
 ) -> Dashboard:
     """The dashboard for `cycle` as `user` may see it. `filters` maps a filterable fact's key to a value.
     `measures` lists the measures to compute besides the one shown (the API asks for all); `facts` the facts to
-    work out (all of them when None; the API leaves out those it does not give)."""
+    work out (all of them when None; the API leaves out those it does not give). With `compare` False the cells
+    leave out the change since the previous cycle, whose figures are then not read (the API gives none)."""
     chosen = MEASURES.get(measure, MEASURES["maturity"])
     ccgs = permissions.dashboard_ccgs(user, Organisation.objects.visible_to(user).filter(cycles=cycle))
     if region is not None:
@@ -557,7 +560,8 @@ def build_dashboard(
         domains=domains,
         assessments=assessments,
         latest=_latest_submissions([a.pk for a in visible]),
-        previous_levels=_previous_levels(user, cycle, ccg_ids),
+        previous_levels=_previous_levels(user, cycle, ccg_ids) if compare else {},
+        compare=compare,
     )
     wanted = {chosen.key, *(measures or [])}
     all_cells = {key: MEASURES[key].cells(context) for key in wanted if key in MEASURES}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assure.reports.models import ReportPdf
@@ -112,3 +114,31 @@ def test_the_dashboard_api_answers_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(15):
         response = api_get("/api/v1/dashboard", token, cycle=str(demo.cycle.public_id))
     assert len(response.json()["rows"]) == 66
+
+
+def test_the_dashboard_api_gives_this_cycles_values_without_reading_the_previous_cycles(
+    demo, api_get, token_for, islington
+):
+    """The rows carry no change since the previous cycle, so its levels and survey figures are not read."""
+    from assure.cycles.tests.factories import CycleFactory
+
+    from .factories import closed_surveys, submitted_ccgs
+
+    previous = CycleFactory(name="London wave 0", region=demo.region, ccgs=[demo.ccg2])
+    earlier = submitted_ccgs(previous, demo.region, 1)  # submitted in the previous cycle, in this one too
+    demo.cycle.ccgs.add(*earlier)
+    closed_surveys(previous, [demo.ccg2, *earlier], respondents=5, answer="disagree")
+    token = token_for(demo.region_lead)
+    params = {"cycle": str(demo.cycle.public_id)}
+    api_get("/api/v1/dashboard", token, **params)  # this cycle's survey figures are now in the cache
+    with CaptureQueriesContext(connection) as alone:
+        before = api_get("/api/v1/dashboard", token, **params).json()
+    demo.cycle.previous = previous
+    demo.cycle.save()
+
+    with CaptureQueriesContext(connection) as following:
+        after = api_get("/api/v1/dashboard", token, **params).json()
+
+    assert after["compared_with"] == "London wave 0"
+    assert after["rows"] == before["rows"]
+    assert len(following.captured_queries) == len(alone.captured_queries)
