@@ -6,26 +6,32 @@ absent (None) here, so no page, export or endpoint built on this can show it.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from assure.accounts.models import unread_but_name
 from assure.frameworks.models import Domain, Item
+from assure.organisations.models import Organisation
 
 from . import gaps, services
 from .models import CCG, HWB, SIDES, AgreedItem, PartnershipReview, SideRating
 
 
 class Rating(NamedTuple):
-    """A side's rating alone, for a board of ratings only (`board(ratings_only=True)`)."""
+    """A side's rating and comment, for a plain board (`board(plain=True)`)."""
 
     rating: int | None
+    comment: str = ""
 
 
 class AgreedRating(NamedTuple):
-    """An agreed item's rating alone, for a board of ratings only."""
+    """An agreed item's rating and development action, for a plain board."""
 
     agreed_rating: int | None
+    action: str = ""
+    action_owner: Organisation | None = None  # the review's CCG or HWB
+    action_due: datetime.date | None = None
 
 
 @dataclass
@@ -79,10 +85,24 @@ class Board:
         return [r for r in self.rows if r.item.domain.number == number]
 
 
-def board(review: PartnershipReview, user, *, domain: int | None = None, ratings_only: bool = False) -> Board:
+def _action_owner(review: PartnershipReview, owner_id: int | None) -> Organisation | None:
+    """An agreed action's owner: the review's CCG or HWB, which the callers read with the review."""
+    if owner_id is None:
+        return None
+    if owner_id == review.ccg_id:
+        return review.ccg
+    if owner_id == review.hwb_id:
+        return review.hwb
+    return Organisation.objects.get(
+        pk=owner_id
+    )  # never saved so (services.agreement_save), but never misnamed
+
+
+def board(review: PartnershipReview, user, *, domain: int | None = None, plain: bool = False) -> Board:
     """The review's items with the side ratings the person may see and (once both released) the agreements.
-    `ratings_only` reads just the ratings and agreed ratings, as plain values (`Rating`, `AgreedRating`), for the
-    reports: not the comments, actions, versions or who saved them, which are not there to read."""
+    `plain` reads the ratings with their comments, and the agreements with their actions, as plain values
+    (`Rating`, `AgreedRating`), for the pages that only show them (the gaps, the reports): not the versions or who
+    saved them, which the pages that change them need."""
     domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
     by_pk = {d.pk: d for d in domains}
     items = Item.objects.filter(framework=review.cycle.framework_id, tier__in=services.TIERS)
@@ -93,9 +113,11 @@ def board(review: PartnershipReview, user, *, domain: int | None = None, ratings
     if domain is not None:
         ratings = ratings.filter(item__domain__number=domain)
     by_side: dict[str, dict[int, SideRating | Rating]] = {CCG: {}, HWB: {}}
-    if ratings_only:
-        for item_id, side, value in ratings.order_by().values_list("item_id", "side", "rating"):
-            by_side[side][item_id] = Rating(value)
+    if plain:
+        for item_id, side, value, comment in ratings.order_by().values_list(
+            "item_id", "side", "rating", "comment"
+        ):
+            by_side[side][item_id] = Rating(value, comment)
     else:
         for rating in ratings.select_related("updated_by").defer(*unread_but_name("updated_by")):
             by_side[rating.side][rating.item_id] = rating
@@ -104,23 +126,23 @@ def board(review: PartnershipReview, user, *, domain: int | None = None, ratings
         rows = AgreedItem.objects.filter(review=review)
         if domain is not None:
             rows = rows.filter(item__domain__number=domain)
-        if ratings_only:
+        if plain:
             agreed = {
-                item_id: AgreedRating(value)
-                for item_id, value in rows.order_by().values_list("item_id", "agreed_rating")
+                item_id: AgreedRating(value, action, _action_owner(review, owner_id), due)
+                for item_id, value, action, owner_id, due in rows.order_by().values_list(
+                    "item_id", "agreed_rating", "action", "action_owner_id", "action_due"
+                )
             }
         else:
             agreed = {
                 a.item_id: a for a in rows.select_related("updated_by").defer(*unread_but_name("updated_by"))
             }
-            # An action's owner is the review's CCG or HWB, which the callers read with the review.
-            owners = {review.ccg_id: review.ccg, review.hwb_id: review.hwb} if agreed else {}
             for row in agreed.values():
-                if row.action_owner_id in owners:
-                    row.action_owner = owners[row.action_owner_id]
+                if row.action_owner_id is not None:
+                    row.action_owner = _action_owner(review, row.action_owner_id)
     for item in item_list:  # each row knows its item, and each item its domain, without another query
         item.domain = by_pk[item.domain_id]
-        if ratings_only:
+        if plain:
             continue
         for row in (by_side[CCG].get(item.pk), by_side[HWB].get(item.pk), agreed.get(item.pk)):
             if row is not None:

@@ -444,7 +444,7 @@ def gaps_view(request, public_id):
     review = _review(request, public_id)
     if response := _both_released_or_redirect(request, review):
         return response
-    board = queries.board(review, request.user)
+    board = queries.board(review, request.user, plain=True)
     which = request.GET.get("gap", "all")
     which = which if which in gaps.GAP_FILTERS else "all"
     sort = request.GET.get("sort", "framework")

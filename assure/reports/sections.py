@@ -80,7 +80,7 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
             .order_by("hwb__name")
         )
         source.extra["partnership_boards"] = [
-            partnership_queries.board(review, source.user, ratings_only=True) for review in reviews
+            partnership_queries.board(review, source.user, plain=True) for review in reviews
         ]
     return source.extra["partnership_boards"]
 

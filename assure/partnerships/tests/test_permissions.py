@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from assure.core import permissions
@@ -80,6 +82,17 @@ def _ratings_of(board) -> dict:
         "ccg": board.ratings("ccg"),
         "hwb": board.ratings("hwb"),
         "agreed": {r.item.code: r.agreed.agreed_rating for r in board.rows if r.agreed is not None},
+        "comments": {
+            (r.item.code, side): r.side(side).comment
+            for r in board.rows
+            for side in ["ccg", "hwb"]
+            if r.side(side)
+        },
+        "actions": {
+            r.item.code: (r.agreed.action, r.agreed.action_owner, r.agreed.action_due)
+            for r in board.rows
+            if r.agreed is not None
+        },
         "visible": board.visible_sides,
         "gaps": board.gaps(),
         "results": (board.results("ccg"), board.results("hwb"), board.agreed_results()),
@@ -87,15 +100,15 @@ def _ratings_of(board) -> dict:
 
 
 @pytest.mark.parametrize("who", ["ccg_lead", "ccg_staff", "hwb_lead", "assessor", "region_lead"])
-def test_a_board_of_ratings_only_shows_what_the_whole_board_shows(demo, islington, fresh, who):
-    """The reports read boards of ratings only, as plain values: the same ratings, agreements, gaps and results as
-    the whole board, and the same blindness, for each reader and each review's state."""
+def test_a_plain_board_shows_what_the_whole_board_shows(demo, islington, fresh, who):
+    """The gaps page and the reports read plain boards: the same ratings, comments, agreements and actions, gaps
+    and results as the whole board, and the same blindness, for each reader and each review's state."""
     user = getattr(demo, who)
 
     def same(review):
         for domain in (None, 2):
             whole = queries.board(review, user, domain=domain)
-            lean = queries.board(review, user, domain=domain, ratings_only=True)
+            lean = queries.board(review, user, domain=domain, plain=True)
             assert _ratings_of(lean) == _ratings_of(whole), (review, domain)
 
     same(islington)  # agreed
@@ -113,4 +126,16 @@ def test_a_board_of_ratings_only_shows_what_the_whole_board_shows(demo, islingto
         data=services.AgreementInput(agreed_rating=2),
         version=agreed.version,
     )
-    same(fresh)  # both released, one item agreed
+    with_action = AgreedItem.objects.filter(review=fresh, item__code="2.4").get()
+    services.agreement_save(
+        agreed=with_action,
+        user=demo.ccg_lead,
+        data=services.AgreementInput(
+            agreed_rating=1,
+            action="Agree a joint plan",
+            action_owner=fresh.hwb.code,
+            action_due=datetime.date(2027, 3, 31),
+        ),
+        version=with_action.version,
+    )
+    same(fresh)  # both released, two items agreed, one with an action
