@@ -74,8 +74,8 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
             PartnershipReview.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, ccg=assessment.organisation_id)
             # Neither the snapshot nor the framework's document is shown (the framework is read through its
-            # spec); the boards name each HWB.
-            .select_related("hwb", "cycle__framework")
+            # spec); the boards name each HWB, and an agreed action its owner, the CCG or the HWB.
+            .select_related("ccg", "hwb", "cycle__framework")
             .defer("snapshot", "cycle__framework__document")
             .order_by("hwb__name")
         )
