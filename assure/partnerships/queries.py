@@ -93,9 +93,8 @@ def _action_owner(review: PartnershipReview, owner_id: int | None) -> Organisati
         return review.ccg
     if owner_id == review.hwb_id:
         return review.hwb
-    return Organisation.objects.get(
-        pk=owner_id
-    )  # never saved so (services.agreement_save), but never misnamed
+    # Never saved so (services.agreement_save checks the owner), but if it were, the action keeps its true owner.
+    return Organisation.objects.get(pk=owner_id)
 
 
 def board(review: PartnershipReview, user, *, domain: int | None = None, plain: bool = False) -> Board:
