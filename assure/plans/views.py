@@ -89,6 +89,7 @@ class Row:
     source_detail: str
     can_update: bool
     form: StatusForm | None = None
+    can_manage: bool = False  # the reader may edit the action (the CCG lead)
     stale: str = ""
     saved: bool = False
 
@@ -242,7 +243,8 @@ def plan_detail(request, code, cycle_id, fmt=None):
     actions, chosen = _filter(everything, request, today)
     actions = _sorted(actions, today)
     links = SourceLinks(request.user, actions, ccg)
-    rows = [_row(request, a, ccg, today, links) for a in actions]
+    can_manage = permissions.can_manage_plan(request.user, ccg)
+    rows = [_row(request, a, ccg, today, links, can_manage=can_manage) for a in actions]
     if fmt:
         return export_response(
             rows,
@@ -269,7 +271,7 @@ def plan_detail(request, code, cycle_id, fmt=None):
             "status_filters": STATUS_FILTERS,
             "source_filters": SOURCE_FILTERS,
             "domains": domains,
-            "can_manage": permissions.can_manage_plan(request.user, ccg),
+            "can_manage": can_manage,
             "other_cycles": list(
                 Cycle.objects.visible_to(request.user)
                 .filter(ccgs=ccg)
@@ -478,7 +480,16 @@ def action_status(request, public_id):
     if htmx:
         action = _action(request, action.public_id)
         links = SourceLinks(request.user, [action], ccg)
-        row = _row(request, action, ccg, today, links, stale=stale or error_text, saved=saved)
+        row = _row(
+            request,
+            action,
+            ccg,
+            today,
+            links,
+            can_manage=permissions.can_manage_plan(request.user, ccg),
+            stale=stale or error_text,
+            saved=saved,
+        )
         return render(request, "plans/action_row.html", {"row": row, "ccg": ccg, "cycle": cycle})
     if saved:
         messages.success(request, f"“{action.title}” is now {action.get_status_display().lower()}.")

@@ -189,6 +189,21 @@ def test_htmx_status_change_answers_with_the_action(ccg_lead_client, demo, lead_
     assert "<html" not in response.text
 
 
+@pytest.mark.parametrize(("who", "may_edit"), [("ccg_lead_client", True), ("ccg_staff_client", False)])
+def test_an_action_changed_in_place_keeps_the_link_to_change_it_for_those_who_may(
+    request, demo, staff_action, who, may_edit
+):
+    """The card htmx swaps in is the plan page's card: the lead keeps "Change this action" (it used to vanish until
+    the page was reloaded); the owner, who may only change its status, never gets it."""
+    client = request.getfixturevalue(who)
+    edit = f'href="{reverse("plans:edit", args=[staff_action.public_id])}"'
+    page = client.get(reverse("plans:plan", args=[demo.ccg.code, demo.cycle.public_id]))
+    assert (edit in page.text) is may_edit
+    response = _status(client, staff_action, "done", HX_Request="true")
+    assert "now done" in response.text
+    assert (edit in response.text) is may_edit
+
+
 def test_a_stale_status_change_says_who_changed_it_and_saves_nothing(
     ccg_lead_client, ccg_staff_client, demo, staff_action
 ):
