@@ -46,3 +46,26 @@ def test_ccgs_free_of_conditions_by_quarter_end(demo, fresh, django_assert_num_q
 
 def test_the_queue_for_an_outsider_is_empty(outsider):
     assert queue(outsider) == []
+
+
+def test_the_queue_counts_each_surveys_responses_from_their_index_alone(demo):
+    """COUNT(*), not COUNT(id): counting ids, SQLite read every response's row and PostgreSQL visited the table,
+    three to ten times slower for a region's surveys (assure/decisions/queries.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        rows = queue(demo.assessor, cycle=demo.cycle)
+    assert any(row.survey_responses for row in rows)
+    (sql,) = [q["sql"] for q in captured.captured_queries if 'FROM "surveys_response"' in q["sql"]]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING COVERING INDEX surveys_response_survey_id" in plan, plan
+        else:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+            assert "Index Only Scan using surveys_response_survey_id" in plan, plan
