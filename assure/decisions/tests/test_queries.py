@@ -69,3 +69,16 @@ def test_the_queue_counts_each_surveys_responses_from_their_index_alone(demo):
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("SET enable_seqscan = on")
             assert "Index Only Scan using surveys_response_survey_id" in plan, plan
+
+
+def test_the_queue_from_cycles_already_read_is_the_same_in_one_query_less(demo, django_assert_num_queries):
+    from assure.decisions.queries import queue_cycles
+
+    for user in (demo.assessor, demo.region_lead, demo.admin):
+        cycles = list(queue_cycles(user))
+        for cycle in (None, demo.cycle):
+            with django_assert_num_queries(7):
+                read = queue(user, cycle=cycle)
+            with django_assert_num_queries(6):
+                given = queue(user, cycle=cycle, cycles=cycles)
+            assert given == read and read
