@@ -192,6 +192,7 @@ def cycle_edit(request, public_id):
     cycle = get_object_or_404(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "region", "previous")
+        .defer("framework__document")
         .prefetch_related("steps"),
         public_id=public_id,
     )

@@ -140,9 +140,9 @@ def add(request, code):
 
 def _evidence(request, public_id) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.visible_to(request.user).select_related(
-            "organisation", "evidence_type__framework", "added_by"
-        ),
+        Evidence.objects.visible_to(request.user)
+        .select_related("organisation", "evidence_type__framework", "added_by")
+        .defer("evidence_type__framework__document"),
         public_id=public_id,
     )
 

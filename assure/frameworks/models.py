@@ -24,6 +24,14 @@ class FrameworkQuerySet(models.QuerySet):
         return self.filter(pk=models.Subquery(newest))
 
 
+class FrameworkManager(models.Manager.from_queryset(FrameworkQuerySet)):
+    """Frameworks without their document as imported (some 60 KB of JSON each), which only an export gives back:
+    everything else reads the parsed document kept per process (`spec`). Reading `document` loads it then."""
+
+    def get_queryset(self) -> FrameworkQuerySet:
+        return super().get_queryset().defer("document")
+
+
 class Framework(PublicModel):
     slug = models.SlugField(max_length=80)
     version = models.CharField(max_length=20)
@@ -34,7 +42,7 @@ class Framework(PublicModel):
     source_path = models.CharField(max_length=500, blank=True)
     imported_at = models.DateTimeField()
 
-    objects = FrameworkQuerySet.as_manager()
+    objects = FrameworkManager()
 
     class Meta:
         ordering = ["slug", "-imported_at"]

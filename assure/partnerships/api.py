@@ -105,7 +105,9 @@ class ConflictOut(Schema):
 
 def _review(request, public_id: UUID) -> PartnershipReview:
     return get_object_or_404(
-        PartnershipReview.objects.visible_to(request.auth).select_related("cycle__framework", "ccg", "hwb"),
+        PartnershipReview.objects.visible_to(request.auth)
+        .select_related("cycle__framework", "ccg", "hwb")
+        .defer("snapshot", "cycle__framework__document"),
         public_id=public_id,
     )
 

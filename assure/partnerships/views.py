@@ -35,7 +35,10 @@ from .models import CCG, HWB, SIDE_NAMES, SIDES, AgreedItem, PartnershipReview, 
 
 def _review(request, public_id) -> PartnershipReview:
     return get_object_or_404(
-        PartnershipReview.objects.visible_to(request.user).select_related("cycle__framework", "ccg", "hwb"),
+        PartnershipReview.objects.visible_to(request.user)
+        .select_related("cycle__framework", "ccg", "hwb")
+        # The agreed record (some 35 KB) and the framework as imported (some 60 KB) are never shown here.
+        .defer("snapshot", "cycle__framework__document"),
         public_id=public_id,
     )
 

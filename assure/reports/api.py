@@ -40,7 +40,9 @@ class Preparing(Schema):
 
 def _assessment(request, public_id: UUID) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.auth).select_related("cycle__framework", "organisation"),
+        Assessment.objects.visible_to(request.auth)
+        .select_related("cycle__framework", "organisation")
+        .defer("cycle__framework__document"),
         public_id=public_id,
     )
 

@@ -192,7 +192,9 @@ def cycle_workbook(request, public_id):
     if not permissions.can_view_dashboard(request.user):
         raise Http404("Not for you")
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("framework", "previous", "region"),
+        Cycle.objects.visible_to(request.user)
+        .select_related("framework", "previous", "region")
+        .defer("framework__document"),
         public_id=public_id,
     )
     sheets = workbook.cycle_sheets(request.user, cycle)

@@ -14,6 +14,7 @@ from assure.accounts.models import ApiToken
 from assure.assessments.models import Assessment
 from assure.core.demo import CCGS
 from assure.decisions.models import Condition
+from assure.national.tests.test_flat_queries import DOCUMENT
 
 from .factories import decide, judge_all, submitted_assessment
 
@@ -84,7 +85,7 @@ def _pages(demo, target: Assessment, condition: Condition, tokens: dict) -> dict
     }
 
 
-def _measure(demo, clients, tokens) -> dict[str, tuple[int, int]]:
+def _measure(demo, clients, tokens) -> dict[str, tuple[int, int, bool]]:
     target = (
         Assessment.objects.filter(cycle=demo.cycle)
         .exclude(organisation__code__in=[code for code, *_ in CCGS])
@@ -100,7 +101,8 @@ def _measure(demo, clients, tokens) -> dict[str, tuple[int, int]]:
         call(path, data, **kwargs, **headers) if data is not None else call(path, **headers)
         with CaptureQueriesContext(connection) as queries:
             response = call(path, data, **kwargs, **headers) if data is not None else call(path, **headers)
-        results[name] = (response.status_code, len(queries))
+        document = any(DOCUMENT in q["sql"] for q in queries.captured_queries)
+        results[name] = (response.status_code, len(queries), document)
     return results
 
 
@@ -127,4 +129,10 @@ def test_queries_do_not_grow_with_the_data(counts):
     for name in small:
         assert small[name][0] < 400, f"{name} answered {small[name][0]}"
         assert small[name][0] == large[name][0], name
-    assert {name: n for name, (_, n) in small.items()} == {name: n for name, (_, n) in large.items()}
+    assert {name: n for name, (_, n, _) in small.items()} == {name: n for name, (_, n, _) in large.items()}
+
+
+def test_no_page_reads_a_frameworks_whole_document(counts):
+    """As assure/national/tests/test_flat_queries.py asks of the other pages."""
+    _, large = counts
+    assert [name for name, (*_, document) in large.items() if document] == []
