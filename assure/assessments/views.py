@@ -284,6 +284,8 @@ def _domain_context(request, assessment, number, *, stale=None):
     return {
         "assessment": assessment,
         "domain": domain,
+        # Its themes and key points as imported, from the parsed framework: no query for the domain's rows.
+        "guidance": assessment.framework.spec.domain(domain.number),
         "domains": domains,
         "suggestions": suggest_for_domain(
             organisation=assessment.organisation,

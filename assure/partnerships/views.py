@@ -255,6 +255,8 @@ def _side_context(request, review, side, number, *, stale=None):
         "side_name": SIDE_NAMES[side],
         "organisation": review.organisation(side),
         "domain": domain,
+        # The key points as imported, from the parsed framework: no query for the domain's rows.
+        "guidance": review.cycle.framework.spec.domain(domain.number),
         "domains": board.domains,
         "basics": [e for e in entries if e["item"].tier == "basics"],
         "future": [e for e in entries if e["item"].tier == "future"],
@@ -524,6 +526,8 @@ def _agree_context(request, review, number, *, stale=None):
     return {
         "review": review,
         "domain": domain,
+        # The key points as imported, from the parsed framework: no query for the domain's rows.
+        "guidance": review.cycle.framework.spec.domain(domain.number),
         "domains": board.domains,
         "entries": entries,
         "remaining": remaining,

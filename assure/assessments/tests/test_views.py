@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test.html import parse_html
 from django.urls import reverse
+from django.utils.html import escape
 
 from assure.assessments import services
 from assure.assessments.models import Assessment, ItemResponse
@@ -59,6 +60,17 @@ def test_domain_page_groups_items_by_tier_with_key_points_and_shortfall(ccg_lead
     assert "1 more basics item at “In place” or above" in page
     assert 'href="#item-1-3"' in page
     assert "You can enter up to 3000 characters" in page
+
+
+@pytest.mark.parametrize("number", range(1, 7))
+def test_domain_page_gives_every_theme_and_key_point_of_the_domain_in_order(ccg_lead_client, camden, number):
+    """Read from the framework as parsed, they are the domain's rows as imported."""
+    domain = camden.framework.domains.get(number=number)
+    page = _text(ccg_lead_client.get(_url("domain", camden, number)))
+    guidance = page[page.index("Themes and key points for this domain") : page.index("Build the basics")]
+    texts = [p.text for p in domain.key_points.all()] + [t.title for t in domain.themes.all()]
+    positions = [guidance.index(escape(" ".join(text.split()))) for text in texts]
+    assert len(texts) > 3 and positions == sorted(positions)
 
 
 def test_domain_page_query_count_does_not_grow_with_items(
