@@ -134,5 +134,19 @@ def standings(
     }
 
 
-def overdue_labels(standing: list[StepStanding]) -> list[str]:
-    return [s.label for s in standing if s.state.is_overdue]
+def overdue(
+    cycle: Cycle, ccg_ids: list[int], *, today: datetime.date | None = None
+) -> dict[int, list[StepStanding]]:
+    """CCG id -> the steps it has not done by their deadline, in deadline order: `standings` with only the overdue
+    steps. Only the steps whose deadline has passed are checked, since no CCG can be overdue on the others: before
+    a cycle's first deadline this reads nothing but its steps."""
+    today = today or timezone.localdate()
+    late = [
+        StepStanding(step, state)
+        for step in steps_of(cycle)
+        if (
+            state := step_state(opens_on=step.opens_on, deadline=step.deadline, done=False, today=today)
+        ).is_overdue
+    ]
+    done = done_by_step(cycle, [s.step for s in late], ccg_ids)
+    return {ccg: [s for s in late if ccg not in done[s.step.step]] for ccg in ccg_ids}

@@ -99,14 +99,14 @@ def cycle_detail(request, public_id, fmt=None):
             .values_list("public_id", "organisation_id", "status", "first_submitted_at", "submitted_at"),
         )
     }
-    standings = progress.standings(cycle, [c.pk for c in ccgs])
+    late = progress.overdue(cycle, [c.pk for c in ccgs])
     statuses = dict(Assessment.Status.choices)
     start = reverse("assessments:start", args=[cycle.public_id, "CODE"]).removesuffix("CODE/")
     task_list, report = UrlPattern("assessments:task_list"), UrlPattern("reports:report")
     for ccg in ccgs:
         ccg.assessment = assessments.get(ccg.pk)
         ccg.is_mine = permissions.is_ccg_member(request.user, ccg.pk)
-        ccg.overdue = progress.overdue_labels(standings[ccg.pk])
+        ccg.overdue = [s.label for s in late[ccg.pk]]
         # Each row's links, reversed once for the page rather than once per row.
         ccg.start_url = f"{start}{quote(ccg.code)}/"
         if ccg.assessment:
@@ -114,7 +114,7 @@ def cycle_detail(request, public_id, fmt=None):
             ccg.task_list_url = task_list.format(ccg.assessment.public_id)
             ccg.report_url = report.format(ccg.assessment.public_id)
     steps = progress.steps_of(cycle)
-    overdue = Counter(s.step.pk for ccg in ccgs for s in standings[ccg.pk] if s.state.is_overdue)
+    overdue = Counter(s.step.pk for ccg in ccgs for s in late[ccg.pk])
     for step in steps:
         step.overdue = overdue[step.pk]
     if fmt:

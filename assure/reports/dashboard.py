@@ -448,8 +448,8 @@ def overdue_values(context: Context) -> dict[int, str | None]:
     """The steps each CCG has not done by their deadline (assure/cycles/progress.py), or None."""
     from assure.cycles import progress
 
-    standings = progress.standings(context.cycle, [c.pk for c in context.ccgs])
-    return {ccg: ", ".join(progress.overdue_labels(steps)) or None for ccg, steps in standings.items()}
+    late = progress.overdue(context.cycle, [c.pk for c in context.ccgs])
+    return {ccg: ", ".join(s.label for s in steps) or None for ccg, steps in late.items()}
 
 
 FACTS.append(Fact("overdue", "Overdue steps", overdue_values))
