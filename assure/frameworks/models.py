@@ -25,8 +25,9 @@ class FrameworkQuerySet(models.QuerySet):
 
 
 class FrameworkManager(models.Manager.from_queryset(FrameworkQuerySet)):
-    """Frameworks without their document as imported (some 60 KB of JSON each), which only an export gives back:
-    everything else reads the parsed document kept per process (`spec`). Reading `document` loads it then."""
+    """Frameworks without their document as imported (some 60 KB of JSON each): pages, exports and the API read the
+    parsed document kept per process (`spec`), and `spec` reads `document` (one query) only in a process that has
+    not parsed that version yet."""
 
     def get_queryset(self) -> FrameworkQuerySet:
         return super().get_queryset().defer("document")
