@@ -120,7 +120,7 @@ def queue(request, cycle: UUID | None = None):
             "decision_published": row.published,
             "may_review": not row.conflicted,
         }
-        for row in queries.queue(request.auth, cycle=chosen)
+        for row in queries.queue(request.auth, cycles=[chosen] if chosen else None)
     ]
 
 

@@ -158,9 +158,10 @@ def queue_cycles(user):
     return cycles.select_related("framework").defer("framework__document").order_by("-starts_on", "name")
 
 
-def queue(user, *, cycle=None, cycles=None) -> list[QueueRow]:
-    """Every CCG of the person's cycles (or one cycle) with where it stands. Seven queries whatever the size; six
-    when the caller passes the person's cycles as `queue_cycles(user)` gave them (a list)."""
+def queue(user, *, cycles=None) -> list[QueueRow]:
+    """Every CCG of the person's cycles with where it stands. `cycles`: some of what `queue_cycles(user)` gave,
+    when the caller has read them (one cycle chosen, say); all of them when None. Seven queries whatever the size,
+    six when given the cycles."""
     from django.db.models import Count, OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
@@ -173,13 +174,7 @@ def queue(user, *, cycle=None, cycles=None) -> list[QueueRow]:
     from assure.surveys.models import status_at as survey_status_at
 
     scope = permissions.scope_for(user)
-    if cycles is None:
-        cycles = queue_cycles(user)
-        if cycle is not None:
-            cycles = cycles.filter(pk=cycle.pk)
-    elif cycle is not None:
-        cycles = [c for c in cycles if c.pk == cycle.pk]
-    cycles = {c.pk: c for c in cycles}
+    cycles = {c.pk: c for c in (queue_cycles(user) if cycles is None else cycles)}
     if not cycles:
         return []
     pairs = Cycle.ccgs.through.objects.filter(cycle__in=cycles)

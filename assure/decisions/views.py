@@ -131,7 +131,7 @@ def queue(request):
             chosen = next(c for c in cycles if c.public_id == uuid.UUID(wanted))
         except (ValueError, StopIteration):
             raise Http404("No such cycle") from None
-    rows = queries.queue(request.user, cycle=chosen, cycles=cycles) if cycles else []
+    rows = queries.queue(request.user, cycles=[chosen] if chosen else cycles) if cycles else []
     return render(
         request,
         "decisions/queue.html",
