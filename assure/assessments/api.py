@@ -163,9 +163,7 @@ class SubmitConflictOut(Schema):
 
 def _assessment(request, public_id: UUID) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.auth)
-        .select_related("cycle__framework", "organisation")
-        .defer("cycle__framework__document"),
+        Assessment.objects.visible_to(request.auth).select_related("cycle__framework", "organisation"),
         public_id=public_id,
     )
 

@@ -33,9 +33,9 @@ from .models import Assessment, CarryOver, ItemResponse, Submission
 
 def _assessment(request, public_id) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.user)
-        .select_related("cycle__framework", "organisation__region")
-        .defer("cycle__framework__document"),
+        Assessment.objects.visible_to(request.user).select_related(
+            "cycle__framework", "organisation__region"
+        ),
         public_id=public_id,
     )
 
@@ -64,7 +64,7 @@ def _status(result) -> tuple[str, str]:
 def start(request, cycle_id, code):
     """A CCG member's way into their self-assessment for a cycle: created on first visit."""
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("framework").defer("framework__document"),
+        Cycle.objects.visible_to(request.user).select_related("framework"),
         public_id=cycle_id,
     )
     organisation = get_object_or_404(

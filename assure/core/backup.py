@@ -140,6 +140,33 @@ def write_rows(path: Path, models: list, using: str) -> None:
         out.write("\n]\n")
 
 
+def upgraded_rows(rows: list) -> list:
+    """An older archive's rows in today's shape, where a change of schema moved data between models. Archives made
+    before frameworks 0002 hold each framework's document as imported in the framework's row; it now has a table of
+    its own (`ImportedDocument`, keyed by its framework)."""
+    upgraded = []
+    for row in rows:
+        fields = row.get("fields") if isinstance(row, dict) else None
+        if row_model(row) == "frameworks.framework" and isinstance(fields, dict) and "document" in fields:
+            fields = dict(fields)
+            document = fields.pop("document")
+            upgraded.append({**row, "fields": fields})
+            upgraded.append(
+                {
+                    "model": "frameworks.importeddocument",
+                    "pk": row.get("pk"),
+                    "fields": {"document": document},
+                }
+            )
+        else:
+            upgraded.append(row)
+    return upgraded
+
+
+def row_model(row) -> str | None:
+    return row.get("model") if isinstance(row, dict) else None
+
+
 def load_rows(rows: list, using: str) -> None:
     """Save deserialised rows as they were (primary keys kept), then check every reference and reset sequences.
     Foreign keys are checked at the end: Django creates them deferrable on SQLite and PostgreSQL."""
@@ -335,7 +362,7 @@ def archive_import(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> ArchiveSumma
                     rows = json.loads(data)
                     if not isinstance(rows, list):
                         raise DeserializationError("data.json does not hold a list of rows")
-                    load_rows(rows, using)
+                    load_rows(upgraded_rows(rows), using)
                 except (DeserializationError, DatabaseError, ValueError, TypeError, LookupError) as exc:
                     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                     raise ArchiveError(

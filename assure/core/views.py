@@ -30,7 +30,6 @@ def home(request):
         Cycle.objects.visible_to(request.user)
         .open()
         .select_related("framework", "region")
-        .defer("framework__document")
         .prefetch_related("steps")
         .order_by("ends_on", "name")
     )

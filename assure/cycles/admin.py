@@ -18,9 +18,6 @@ class CycleAdmin(admin.ModelAdmin):
     inlines = [CycleStepInline]
     list_select_related = ["framework", "region"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("framework__document")
-
     def save_related(self, request, form, formsets, change):
         # CCGs added here join the cycle as they do through the cycle pages (the admin saves in one transaction).
         before = set(form.instance.ccgs.values_list("pk", flat=True)) if change else set()

@@ -125,7 +125,6 @@ def _cycles(user):
     return (
         Cycle.objects.visible_to(user)
         .select_related("framework", "region", "previous")
-        .defer("framework__document")
         .prefetch_related("steps")
     )
 

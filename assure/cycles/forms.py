@@ -110,9 +110,7 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.cycle = cycle
-        self.fields["framework"].queryset = Framework.objects.order_by("title", "-imported_at").defer(
-            "document"
-        )
+        self.fields["framework"].queryset = Framework.objects.order_by("title", "-imported_at")
         regions = permissions.cycle_regions(user, Organisation.objects.of_type(OrganisationType.REGION))
         self.fields["region"].queryset = regions.order_by("name")
         if permissions.is_platform_admin(user):

@@ -78,7 +78,6 @@ def cycle_detail(request, public_id, fmt=None):
     cycle = get_object_or_404(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "region")
-        .defer("framework__document")
         .prefetch_related("steps"),
         public_id=public_id,
     )
@@ -142,7 +141,7 @@ def cycle_list(request):
     cycles = list(
         permissions.managed_cycles(request.user, Cycle.objects.visible_to(request.user))
         .select_related("framework", "region", "previous")
-        .defer("framework__document", "previous__framework")
+        .defer("previous__framework")
         .order_by("-starts_on", "name")
     )
     counts = dict(
@@ -192,7 +191,6 @@ def cycle_edit(request, public_id):
     cycle = get_object_or_404(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "region", "previous")
-        .defer("framework__document")
         .prefetch_related("steps"),
         public_id=public_id,
     )

@@ -129,9 +129,7 @@ def queue(request, cycle: UUID | None = None):
 
 def _assessment(request, public_id: UUID) -> Assessment | Status:
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.auth)
-        .select_related("organisation", "cycle__framework")
-        .defer("cycle__framework__document"),
+        Assessment.objects.visible_to(request.auth).select_related("organisation", "cycle__framework"),
         public_id=public_id,
     )
     if permissions.is_conflicted(request.auth, assessment):

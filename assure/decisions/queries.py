@@ -155,7 +155,7 @@ def queue_cycles(user):
                 "cycle"
             )
         )
-    return cycles.select_related("framework").defer("framework__document").order_by("-starts_on", "name")
+    return cycles.select_related("framework").order_by("-starts_on", "name")
 
 
 def queue(user, *, cycles=None) -> list[QueueRow]:

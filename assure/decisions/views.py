@@ -73,9 +73,9 @@ def _assessment(request, public_id) -> Assessment:
     """The assessment, when the reader may review it. 404 when they may not see it; Forbidden when they belong
     to the CCG (they see it as its own people, but may not assess it)."""
     assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user)
-        .select_related("organisation__region", "cycle__framework")
-        .defer("cycle__framework__document"),
+        Assessment.objects.visible_to(request.user).select_related(
+            "organisation__region", "cycle__framework"
+        ),
         public_id=public_id,
     )
     if permissions.is_conflicted(request.user, assessment):

@@ -43,7 +43,6 @@ def _framework(request, organisation) -> Framework:
         Cycle.objects.visible_to(request.user)
         .filter(ccgs=organisation)
         .select_related("framework")
-        .defer("framework__document")
         .order_by("-starts_on")
         .first()
     )
@@ -140,9 +139,9 @@ def add(request, code):
 
 def _evidence(request, public_id) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.visible_to(request.user)
-        .select_related("organisation", "evidence_type__framework", "added_by")
-        .defer("evidence_type__framework__document"),
+        Evidence.objects.visible_to(request.user).select_related(
+            "organisation", "evidence_type__framework", "added_by"
+        ),
         public_id=public_id,
     )
 
@@ -239,7 +238,6 @@ def coverage(request, code, fmt=None):
         Cycle.objects.visible_to(request.user)
         .filter(ccgs=organisation)
         .select_related("framework")
-        .defer("framework__document")
         .order_by("-starts_on")
     )
     cycle = None

@@ -1,7 +1,10 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.html import format_html
 
 from .loader import FrameworkFileError
 from .models import Framework
@@ -32,6 +35,11 @@ class FrameworkAdmin(admin.ModelAdmin):
     ]
     exclude = []
     change_list_template = "admin/frameworks/framework/change_list.html"
+
+    @admin.display(description="Document as imported")
+    def document(self, framework: Framework) -> str:
+        document = framework.imported.document
+        return format_html("<pre>{}</pre>", json.dumps(document, indent=2, ensure_ascii=False))
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,6 +1,8 @@
 """A framework version and its content, stored as rows so later work (ratings, evidence, surveys) can point at it.
 
-The validated document is also kept whole (`document`) so export reproduces exactly what was imported.
+The validated document is also kept whole, in a table of its own (`ImportedDocument`), so export reproduces exactly
+what was imported. It is some 60 KB of JSON: apart from the framework's row, no query that reads a framework beside
+a cycle, a self-assessment or a review can carry it, and it is read only to parse it (`Framework.spec`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from django.db import models
 
 from assure.core.models import PublicModel
 
-from .schema import Framework as FrameworkDocument
+from .schema import Framework as FrameworkSpec
 
 # Validated framework documents by (primary key, content hash); see Framework.spec.
-_PARSED: dict[tuple[int, str], FrameworkDocument] = {}
+_PARSED: dict[tuple[int, str], FrameworkSpec] = {}
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -24,26 +26,16 @@ class FrameworkQuerySet(models.QuerySet):
         return self.filter(pk=models.Subquery(newest))
 
 
-class FrameworkManager(models.Manager.from_queryset(FrameworkQuerySet)):
-    """Frameworks without their document as imported (some 60 KB of JSON each): pages, exports and the API read the
-    parsed document kept per process (`spec`), and `spec` reads `document` (one query) only in a process that has
-    not parsed that version yet."""
-
-    def get_queryset(self) -> FrameworkQuerySet:
-        return super().get_queryset().defer("document")
-
-
 class Framework(PublicModel):
     slug = models.SlugField(max_length=80)
     version = models.CharField(max_length=20)
     title = models.CharField(max_length=300)
     summary = models.TextField()
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the validated content.")
-    document = models.JSONField(help_text="The validated framework document as imported.")
     source_path = models.CharField(max_length=500, blank=True)
     imported_at = models.DateTimeField()
 
-    objects = FrameworkManager()
+    objects = FrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug", "-imported_at"]
@@ -55,16 +47,15 @@ class Framework(PublicModel):
         return f"{self.title} (version {self.version})"
 
     @cached_property
-    def spec(self) -> FrameworkDocument:
+    def spec(self) -> FrameworkSpec:
         """The validated document. Parsed once per process and version: an imported version's content never
-        changes (its hash names it), and parsing it was a large part of every page that shows ratings. Querysets
-        on hot paths can therefore `defer("document")`; it is only read when this process has not parsed it."""
+        changes (its hash names it), and parsing it was a large part of every page that shows ratings. The
+        document as imported is read (one query) only in a process that has not parsed this version yet."""
         key = (self.pk, self.content_hash)
-        spec = _PARSED.get(key) if self.pk else None
+        spec = _PARSED.get(key)
         if spec is None:
-            spec = FrameworkDocument.model_validate(self.document)
-            if self.pk:
-                _PARSED[key] = spec
+            document = ImportedDocument.objects.values_list("document", flat=True).get(framework=self.pk)
+            spec = _PARSED[key] = FrameworkSpec.model_validate(document)
         return spec
 
     @property
@@ -78,6 +69,19 @@ class Framework(PublicModel):
     @property
     def sources(self):
         return self.spec.sources
+
+
+class ImportedDocument(models.Model):
+    """A framework version's validated document, whole, as imported: what `Framework.spec` parses and the export
+    reproduces. Written once with its framework (`services.framework_save`) and never changed."""
+
+    framework = models.OneToOneField(
+        Framework, on_delete=models.CASCADE, primary_key=True, related_name="imported"
+    )
+    document = models.JSONField(help_text="The validated framework document as imported.")
+
+    def __str__(self) -> str:
+        return f"The document of {self.framework_id}"
 
 
 class Source(models.Model):

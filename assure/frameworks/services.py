@@ -84,10 +84,10 @@ def _write(document: FrameworkDocument, digest: str, filename: str) -> models.Fr
         title=document.title,
         summary=document.summary,
         content_hash=digest,
-        document=document.model_dump(mode="json"),
         source_path=_relative(filename),
         imported_at=timezone.now(),
     )
+    models.ImportedDocument.objects.create(framework=framework, document=document.model_dump(mode="json"))
     sources = {
         s.id: models.Source.objects.create(
             framework=framework, key=s.id, title=s.title, publisher=s.publisher or "", year=s.year

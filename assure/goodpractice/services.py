@@ -70,13 +70,7 @@ def framework_for(user) -> Framework:
 
     from assure.cycles.models import Cycle
 
-    cycle = (
-        Cycle.objects.visible_to(user)
-        .select_related("framework")
-        .defer("framework__document")
-        .order_by("-starts_on")
-        .first()
-    )
+    cycle = Cycle.objects.visible_to(user).select_related("framework").order_by("-starts_on").first()
     if cycle is not None:
         return cycle.framework
     framework = Framework.objects.latest_versions().order_by("-imported_at").first()

@@ -132,11 +132,9 @@ def export_xlsx(request):
 
 def _example(request, public_id) -> Example:
     return get_object_or_404(
-        Example.objects.visible_to(request.user)
-        .select_related(
+        Example.objects.visible_to(request.user).select_related(
             "organisation__type", "organisation__region", "framework", "moderated_by", "created_by"
-        )
-        .defer("framework__document"),
+        ),
         public_id=public_id,
     )
 

@@ -107,7 +107,7 @@ def _review(request, public_id: UUID) -> PartnershipReview:
     return get_object_or_404(
         PartnershipReview.objects.visible_to(request.auth)
         .select_related("cycle__framework", "ccg", "hwb")
-        .defer("snapshot", "cycle__framework__document"),
+        .defer("snapshot"),
         public_id=public_id,
     )
 

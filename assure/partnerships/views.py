@@ -38,7 +38,7 @@ def _review(request, public_id) -> PartnershipReview:
         PartnershipReview.objects.visible_to(request.user)
         .select_related("cycle__framework", "ccg", "hwb")
         # The agreed record (some 35 KB) and the framework as imported (some 60 KB) are never shown here.
-        .defer("snapshot", "cycle__framework__document"),
+        .defer("snapshot"),
         public_id=public_id,
     )
 

@@ -53,10 +53,7 @@ def _ccg(request, code) -> Organisation:
 
 def _cycle(request, ccg, cycle_id) -> Cycle:
     return get_object_or_404(
-        Cycle.objects.visible_to(request.user)
-        .filter(ccgs=ccg)
-        .select_related("framework")
-        .defer("framework__document"),
+        Cycle.objects.visible_to(request.user).filter(ccgs=ccg).select_related("framework"),
         public_id=cycle_id,
     )
 

@@ -40,9 +40,7 @@ class Preparing(Schema):
 
 def _assessment(request, public_id: UUID) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.auth)
-        .select_related("cycle__framework", "organisation")
-        .defer("cycle__framework__document"),
+        Assessment.objects.visible_to(request.auth).select_related("cycle__framework", "organisation"),
         public_id=public_id,
     )
 
@@ -163,12 +161,7 @@ def dashboard(request, cycle: UUID | None = None):
     """
     if not permissions.can_view_dashboard(request.auth):
         return Status(403, {"detail": "The dashboard is for regional leads, assessors and platform admins."})
-    # The framework's document is read through Framework.spec, parsed once per process.
-    cycles = (
-        Cycle.objects.visible_to(request.auth)
-        .select_related("framework", "previous")
-        .defer("framework__document")
-    )
+    cycles = Cycle.objects.visible_to(request.auth).select_related("framework", "previous")
     chosen = (
         get_object_or_404(cycles, public_id=cycle) if cycle else cycles.order_by("-starts_on", "name").first()
     )

@@ -73,10 +73,10 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
         reviews = (
             PartnershipReview.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, ccg=assessment.organisation_id)
-            # Neither the snapshot nor the framework's document is shown (the framework is read through its
-            # spec); the boards name each HWB, and an agreed action its owner, the CCG or the HWB.
+            # The snapshot is not shown; the boards name each HWB, and an agreed action its owner, the CCG or
+            # the HWB.
             .select_related("ccg", "hwb", "cycle__framework")
-            .defer("snapshot", "cycle__framework__document")
+            .defer("snapshot")
             .order_by("hwb__name")
         )
         source.extra["partnership_boards"] = [

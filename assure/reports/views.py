@@ -25,9 +25,9 @@ from .report import build_report, report_source
 
 def _assessment(request, public_id) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.visible_to(request.user)
-        .select_related("cycle__framework", "organisation__region")
-        .defer("cycle__framework__document"),  # read through Framework.spec, parsed once per process
+        Assessment.objects.visible_to(request.user).select_related(
+            "cycle__framework", "organisation__region"
+        ),
         public_id=public_id,
     )
 
@@ -121,7 +121,6 @@ def _dashboard_cycle(request):
     cycles = list(
         Cycle.objects.visible_to(request.user)
         .select_related("framework", "previous", "region")
-        .defer("framework__document")  # read through Framework.spec, parsed once per process
         .order_by("-starts_on", "name")
     )
     wanted = request.GET.get("cycle", "")
@@ -192,9 +191,7 @@ def cycle_workbook(request, public_id):
     if not permissions.can_view_dashboard(request.user):
         raise Http404("Not for you")
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user)
-        .select_related("framework", "previous", "region")
-        .defer("framework__document"),
+        Cycle.objects.visible_to(request.user).select_related("framework", "previous", "region"),
         public_id=public_id,
     )
     sheets = workbook.cycle_sheets(request.user, cycle)

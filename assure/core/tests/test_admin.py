@@ -111,6 +111,14 @@ def test_change_pages_load(platform_admin_client, demo):
         assert response.status_code == 200, url
 
 
+def test_a_frameworks_page_shows_its_document_as_imported(platform_admin_client, demo):
+    text = page_text(platform_admin_client.get(f"/admin/frameworks/framework/{demo.framework.pk}/change/"))
+
+    assert "Document as imported" in text
+    assert '"slug": "ccg-authorisation-2012"' in text
+    assert demo.framework.spec.domains[0].title in text
+
+
 def test_frameworks_are_not_added_or_edited_field_by_field(platform_admin_client):
     text = page_text(platform_admin_client.get("/admin/frameworks/framework/"))
 

@@ -224,6 +224,44 @@ def test_a_bad_archive_is_refused_and_nothing_is_imported(exported, tmp_path, ch
     assert User.objects.count() == 0
 
 
+def _as_before_frameworks_0002(data: bytes) -> bytes:
+    """The archive's rows as Assure wrote them before a framework's document had a table of its own."""
+    rows = json.loads(data)
+    documents = {
+        row["pk"]: row["fields"]["document"] for row in rows if row["model"] == "frameworks.importeddocument"
+    }
+    assert documents, "the archive should hold the frameworks' documents"
+    for row in rows:
+        if row["model"] == "frameworks.framework":
+            row["fields"]["document"] = documents[row["pk"]]
+    return json.dumps([row for row in rows if row["model"] != "frameworks.importeddocument"]).encode()
+
+
+def _without_frameworks_0002(manifest):
+    manifest["migrations"]["frameworks"] = [
+        m for m in manifest["migrations"]["frameworks"] if m == "0001_initial"
+    ]
+    return manifest
+
+
+def test_an_archive_from_before_the_documents_own_table_imports_with_every_document(busy_demo, tmp_path):
+    before = snapshot()
+    archive = tmp_path / "assure.zip"
+    call_command("export_data", str(archive))
+    older = rewrite(
+        archive, tmp_path / "older.zip", manifest=_without_frameworks_0002, data=_as_before_frameworks_0002
+    )
+    empty_the_deployment()
+
+    call_command("import_data", str(older))
+
+    after = snapshot()
+    for label, rows in before["rows"].items():
+        assert after["rows"][label] == rows, f"{label} differs after importing the older archive"
+    for framework in Framework.objects.all():
+        assert framework.imported.document["slug"] == framework.slug
+
+
 def test_a_file_that_is_not_an_archive_is_refused(db, tmp_path):
     not_zip = tmp_path / "notes.zip"
     not_zip.write_text("hello")

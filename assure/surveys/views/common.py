@@ -14,9 +14,7 @@ from ..models import Survey
 def get_survey(request, public_id) -> Survey:
     """A survey the person may see, or 404: other organisations' surveys are not revealed."""
     return get_object_or_404(
-        Survey.objects.visible_to(request.user)
-        .select_related("cycle__framework", "organisation__region")
-        .defer("cycle__framework__document"),
+        Survey.objects.visible_to(request.user).select_related("cycle__framework", "organisation__region"),
         public_id=public_id,
     )
 

@@ -71,7 +71,7 @@ def start(request, cycle_id, code):
     if not request.user.is_authenticated:
         return _login(request)
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("framework").defer("framework__document"),
+        Cycle.objects.visible_to(request.user).select_related("framework"),
         public_id=cycle_id,
     )
     organisation = get_object_or_404(
