@@ -147,24 +147,14 @@ def upgraded_rows(rows: list) -> list:
     upgraded = []
     for row in rows:
         fields = row.get("fields") if isinstance(row, dict) else None
-        if row_model(row) == "frameworks.framework" and isinstance(fields, dict) and "document" in fields:
+        if isinstance(fields, dict) and row.get("model") == "frameworks.framework" and "document" in fields:
             fields = dict(fields)
-            document = fields.pop("document")
+            document = {"document": fields.pop("document")}
             upgraded.append({**row, "fields": fields})
-            upgraded.append(
-                {
-                    "model": "frameworks.importeddocument",
-                    "pk": row.get("pk"),
-                    "fields": {"document": document},
-                }
-            )
+            upgraded.append({"model": "frameworks.importeddocument", "pk": row.get("pk"), "fields": document})
         else:
             upgraded.append(row)
     return upgraded
-
-
-def row_model(row) -> str | None:
-    return row.get("model") if isinstance(row, dict) else None
 
 
 def load_rows(rows: list, using: str) -> None:

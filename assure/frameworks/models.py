@@ -1,8 +1,8 @@
 """A framework version and its content, stored as rows so later work (ratings, evidence, surveys) can point at it.
 
-The validated document is also kept whole, in a table of its own (`ImportedDocument`), so export reproduces exactly
-what was imported. It is some 60 KB of JSON: apart from the framework's row, no query that reads a framework beside
-a cycle, a self-assessment or a review can carry it, and it is read only to parse it (`Framework.spec`).
+The validated document is also kept whole so export reproduces exactly what was imported. It is some 60 KB of JSON,
+so it has a table of its own (`ImportedDocument`): no query that reads a framework, alone or beside a cycle, a
+self-assessment or a review, carries it. It is read only to be parsed, once per process (`Framework.spec`).
 """
 
 from __future__ import annotations
