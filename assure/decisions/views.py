@@ -180,9 +180,12 @@ def review(request, assessment):
 
 
 def _domain_context(request, assessment, number: int) -> dict:
-    domain = workspace.domain_for(assessment, number)
-    submission = workspace.latest_submission(assessment)
     framework = assessment.cycle.framework
+    domains = list(Domain.objects.filter(framework=framework).order_by("number"))
+    domain = next((d for d in domains if d.number == number), None)  # the list's own, not another query
+    if domain is None:
+        raise Http404("No such domain")
+    submission = workspace.latest_submission(assessment)
     entries = workspace.items_for_domain(submission, number)
     workspace.attach_assessor_ratings(request.user, assessment, entries)
     can_judge = permissions.can_judge(request.user, assessment)
@@ -209,7 +212,6 @@ def _domain_context(request, assessment, number: int) -> dict:
             "version": mine.version if mine else 0,
         },
     )
-    domains = list(Domain.objects.filter(framework=framework).order_by("number"))
     return {
         "assessment": assessment,
         "submission": submission,

@@ -86,6 +86,12 @@ def test_the_domain_page_brings_everything_together(
     assert "(this CCG)" in page  # the comparison with the cycle
 
 
+def test_a_domain_the_framework_does_not_have_is_not_found(assessor_client, islington):
+    assert assessor_client.get(reverse("decisions:domain", args=[islington.public_id, 9])).status_code == 404
+    page = assessor_client.get(reverse("decisions:domain", args=[islington.public_id, 6])).content.decode()
+    assert "Domain 6" in page
+
+
 def test_survey_results_stay_hidden_until_the_survey_closes(assessor_client, demo, haringey):
     page = assessor_client.get(reverse("decisions:domain", args=[haringey.public_id, 1])).content.decode()
     assert "has not set up a survey" in page
