@@ -37,7 +37,7 @@ def _review(request, public_id) -> PartnershipReview:
     return get_object_or_404(
         PartnershipReview.objects.visible_to(request.user)
         .select_related("cycle__framework", "ccg", "hwb")
-        # The agreed record (some 35 KB) and the framework as imported (some 60 KB) are never shown here.
+        # The agreed record (some 35 KB) is never shown here.
         .defer("snapshot"),
         public_id=public_id,
     )

@@ -71,8 +71,7 @@ def start(request, cycle_id, code):
     if not request.user.is_authenticated:
         return _login(request)
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("framework"),
-        public_id=cycle_id,
+        Cycle.objects.visible_to(request.user).select_related("framework"), public_id=cycle_id
     )
     organisation = get_object_or_404(
         Organisation.objects.visible_to(request.user).of_type("ccg").filter(cycles=cycle), code=code
