@@ -189,18 +189,6 @@ def _domain_context(request, assessment, number: int) -> dict:
     entries = workspace.items_for_domain(submission, number)
     workspace.attach_assessor_ratings(request.user, assessment, entries)
     can_judge = permissions.can_judge(request.user, assessment)
-    scale = framework.spec.scale
-    for entry in entries:
-        mine = entry.mine
-        entry.form = AssessorRatingForm(
-            code=entry.code,
-            scale=scale,
-            initial={
-                "rating": str(mine.rating) if mine and mine.rating is not None else "",
-                "note": mine.note if mine else "",
-                "version": mine.version if mine else 0,
-            },
-        )
     judgements = workspace.judgements_by_domain(assessment).get(number, [])
     mine = next((j for j in judgements if j.assessor_id == request.user.pk), None)
     others = [j for j in judgements if j.assessor_id != request.user.pk]
@@ -230,6 +218,9 @@ def _domain_context(request, assessment, number: int) -> dict:
         "disagreement": len({j.value for j in judgements}) > 1,
         "form": form,
         "can_judge": can_judge,
+        # Each item's rating form is written holding the reader's rating (workspace_items.assessor_rating) on this
+        # scale; `entry.form` is set only to show a posted form again.
+        "rating_scale": framework.spec.scale,
         "decided": Decision.objects.visible_to(request.user).filter(assessment=assessment).exists(),
         "crumbs": _crumbs(assessment),
     }

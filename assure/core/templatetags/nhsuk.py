@@ -102,13 +102,31 @@ def _escaped(text: str) -> str:
     return str(escape(text))
 
 
-def _options(field, kind: str, group: str, selected: set[str], disabled, only=None, exclude=None):
-    """A choice field's options as NHS.UK radio or checkbox items; each option's id keeps its place among all."""
-    base = _escaped(field.auto_id)
-    name = _escaped(field.html_name)
+def _options(field, kind: str, selected: set[str], disabled, only=None, exclude=None):
+    return options(
+        field.auto_id,
+        field.html_name,
+        field.field.choices,
+        kind,
+        selected,
+        disabled,
+        only=only,
+        exclude=exclude,
+    )
+
+
+def options(
+    auto_id, html_name, choices, kind: str, selected: set[str], disabled=False, only=None, exclude=None
+):
+    """A choice field's options as NHS.UK radio or checkbox items (`kind` "radio" or "checkbox"); each option's
+    id keeps its place among all. From the field's id, name and choices, for a page that writes a field without
+    building its form."""
+    group = "radios" if kind == "radio" else "checkboxes"
+    base = _escaped(auto_id)
+    name = _escaped(html_name)
     off = " disabled" if disabled else ""
     parts = []
-    for index, (value, label) in enumerate(field.field.choices):
+    for index, (value, label) in enumerate(choices):
         value = str(value)
         if (only is not None and value != only) or (exclude is not None and value == exclude):
             continue
@@ -130,7 +148,7 @@ def nhsuk_checkboxes(field, disabled=False):
     is escaped (once per distinct text: the same evidence titles come back for every item of a page).
     """
     selected = {str(v) for v in (field.value() or [])}
-    return _options(field, "checkbox", "checkboxes", selected, disabled)
+    return _options(field, "checkbox", selected, disabled)
 
 
 @register.simple_tag
@@ -143,7 +161,7 @@ def nhsuk_radios(field, disabled=False, only=None, exclude=None):
     """
     current = field.value()
     selected = {"" if current is None else str(current)}
-    return _options(field, "radio", "radios", selected, disabled, only=only, exclude=exclude)
+    return _options(field, "radio", selected, disabled, only=only, exclude=exclude)
 
 
 @register.filter

@@ -1,6 +1,9 @@
 """The pages, as each role: the queue, the review workspace, the decision, conditions and the public page."""
 
+import re
+
 import pytest
+from django.test.html import parse_html
 from django.urls import reverse
 
 from assure.accounts.tests.factories import UserFactory
@@ -191,6 +194,77 @@ def test_an_assessor_rates_an_item_with_a_note(assessor_client, fresh):
     assert response.status_code == 302
     assert AssessorRating.objects.get(assessment=fresh, item=item).rating == 1
     assert fresh.responses.get(item=item).rating == 2  # the CCG's own rating is untouched
+
+
+def test_the_domain_page_holds_the_assessors_own_rating_for_the_next_save(assessor_client, fresh):
+    """Each item's rating form is written holding the reader's rating, note and version: saving it again as the
+    page gives it changes the rating, and no other item's form holds anything."""
+    items = list(fresh.cycle.framework.items.filter(domain__number=1).order_by("position")[:2])
+    rate = reverse("decisions:rate_item", args=[fresh.public_id, items[0].code])
+    fields = {f"rate-{items[0].code}-{name}": value for name, value in [("rating", "1"), ("version", "0")]}
+    assert (
+        assessor_client.post(
+            rate, {**fields, f"rate-{items[0].code}-note": "Thin <b>evidence</b>"}
+        ).status_code
+        == 302
+    )
+    text = assessor_client.get(reverse("decisions:domain", args=[fresh.public_id, 1])).content.decode()
+    page = parse_html(text)
+    rated, other = (f"id_rate-{item.code}" for item in items)
+    assert (
+        page.count(
+            parse_html(
+                f'<input class="nhsuk-radios__input" id="{rated}-rating_1" name="rate-{items[0].code}-rating" type="radio" value="1" checked>'
+            )
+        )
+        == 1
+    )
+    assert (
+        page.count(
+            parse_html(
+                f'<input type="hidden" name="rate-{items[0].code}-version" value="1" id="{rated}-version">'
+            )
+        )
+        == 1
+    )
+    assert (
+        page.count(
+            parse_html(
+                f'<textarea name="rate-{items[0].code}-note" cols="40" rows="2" maxlength="2000" class="nhsuk-textarea" id="{rated}-note">Thin &lt;b&gt;evidence&lt;/b&gt;</textarea>'
+            )
+        )
+        == 1
+    )
+    assert (
+        page.count(
+            parse_html(
+                f'<input type="hidden" name="rate-{items[1].code}-version" value="0" id="{other}-version">'
+            )
+        )
+        == 1
+    )
+    assert not re.search(f'id="{other}-rating_[0-9]+"[^>]* checked', text)
+    again = {**fields, f"rate-{items[0].code}-rating": "3", f"rate-{items[0].code}-version": "1"}
+    assert assessor_client.post(rate, {**again, f"rate-{items[0].code}-note": ""}).status_code == 302
+    assert AssessorRating.objects.get(assessment=fresh, item=items[0]).rating == 3
+
+
+def test_a_refused_rating_shows_the_form_as_posted(assessor_client, fresh):
+    item = fresh.cycle.framework.items.filter(domain__number=1).order_by("position").first()
+    response = assessor_client.post(
+        reverse("decisions:rate_item", args=[fresh.public_id, item.code]),
+        {
+            f"rate-{item.code}-rating": "1",
+            f"rate-{item.code}-note": "x" * 2001,
+            f"rate-{item.code}-version": "0",
+        },
+        headers={"HX-Request": "true"},
+    )
+    text = response.content.decode()
+    assert f"The note on {item.code} must be 2,000 characters or fewer" in text
+    assert "x" * 2001 in text  # what was typed is kept
+    assert 'value="1" checked' in text
+    assert not AssessorRating.objects.filter(assessment=fresh, item=item).exists()
 
 
 # The decision -------------------------------------------------------------------------------------------------------

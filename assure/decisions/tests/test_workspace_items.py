@@ -200,3 +200,41 @@ def test_every_item_of_a_page_is_written_in_order():
     written = ITEMS.render(Context(context))
     assert written.count('class="assure-item"') == len(CASES)
     assert parse_html(written) == parse_html(ITEMS_BEFORE.render(Context(context)))
+
+
+# The reader's own rating as each item's new form holds it (rating, note, version), or none.
+HELD = {
+    "none yet": None,
+    "a rating and a note": SimpleNamespace(rating=3, note="Strong evidence", version=4),
+    "a note only": SimpleNamespace(rating=None, note="Thin\nevidence", version=1),
+    "a rating of 0 and no note": SimpleNamespace(rating=0, note="", version=2),
+    "hostile note": SimpleNamespace(rating=1, note=HOSTILE, version=7),
+}
+
+
+@pytest.mark.parametrize("code", ["2.10", '2.1"<x>&'])
+@pytest.mark.parametrize("held", HELD)
+def test_a_new_rating_form_is_the_one_django_writes(code, held):
+    """Without a posted form (`entry.form` None) each item's form is written out from the reader's rating and the
+    page's scale: the same markup as the AssessorRatingForm the page built for it before, holding that rating."""
+    mine = HELD[held]
+    written_entry = entry(code, mine=mine)
+    written_entry.form = None
+    built_entry = entry(code, mine=mine)
+    built_entry.form = AssessorRatingForm(
+        code=code,
+        scale=SCALE,
+        initial={
+            "rating": str(mine.rating) if mine and mine.rating is not None else "",
+            "note": mine.note if mine else "",
+            "version": mine.version if mine else 0,
+        },
+    )
+    for template in (RATING, ITEMS):
+        written = template.render(
+            Context(page(entry=written_entry, entries=[written_entry], rating_scale=SCALE))
+        )
+        built = template.render(Context(page(entry=built_entry, entries=[built_entry])))
+        assert parse_html(written) == parse_html(built)
+        assert "<script>" not in written
+        assert written.count('type="radio"') == len(SCALE)
