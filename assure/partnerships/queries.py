@@ -97,12 +97,21 @@ def _action_owner(review: PartnershipReview, owner_id: int | None) -> Organisati
     return Organisation.objects.get(pk=owner_id)
 
 
-def board(review: PartnershipReview, user, *, domain: int | None = None, plain: bool = False) -> Board:
+def board(
+    review: PartnershipReview,
+    user,
+    *,
+    domain: int | None = None,
+    plain: bool = False,
+    domains: list[Domain] | None = None,
+) -> Board:
     """The review's items with the side ratings the person may see and (once both released) the agreements.
     `plain` reads the ratings with their comments, and the agreements with their actions, as plain values
     (`Rating`, `AgreedRating`), for the pages that only show them (the gaps, the reports): not the versions or who
-    saved them, which the pages that change them need."""
-    domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
+    saved them, which the pages that change them need. `domains`: the framework's domains in order, when the
+    caller has read them already."""
+    if domains is None:
+        domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
     by_pk = {d.pk: d for d in domains}
     items = Item.objects.filter(framework=review.cycle.framework_id, tier__in=services.TIERS)
     if domain is not None:

@@ -70,17 +70,20 @@ def partnership_boards(source: ReportSource) -> list[partnership_queries.Board]:
     through `SideRating.objects.visible_to`, so the blind rule holds: a side the reader may not see yet is absent."""
     if "partnership_boards" not in source.extra:
         assessment = source.assessment
-        reviews = (
+        reviews = list(
             PartnershipReview.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, ccg=assessment.organisation_id)
             # The snapshot is not shown; the boards name each HWB, and an agreed action its owner, the CCG or
-            # the HWB.
-            .select_related("ccg", "hwb", "cycle__framework")
+            # the HWB. The CCG and the cycle are the self-assessment's, read with it.
+            .select_related("hwb")
             .defer("snapshot")
             .order_by("hwb__name")
         )
+        for review in reviews:
+            review.ccg, review.cycle = assessment.organisation, assessment.cycle
         source.extra["partnership_boards"] = [
-            partnership_queries.board(review, source.user, plain=True) for review in reviews
+            partnership_queries.board(review, source.user, plain=True, domains=source.domains)
+            for review in reviews
         ]
     return source.extra["partnership_boards"]
 
