@@ -1,3 +1,6 @@
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
 from django import forms
 
 from assure.core.forms import FixedChoices, scale_choices
@@ -44,6 +47,49 @@ class ItemForm(forms.Form):
             f"The reason must be {REASON_MAX_LENGTH} characters or fewer"
         )
         self.prefix = f"item-{code}"
+
+
+class HeldField(NamedTuple):
+    """A field of a `HeldItemForm`: what the domain page's writers read of a bound field of an ItemForm that
+    nothing was posted to (its field's label, length and choices, its name, id and value). It has no errors: only
+    a posted form has those, and a posted form is an ItemForm."""
+
+    field: Any
+    html_name: str
+    auto_id: str
+    initial: Any
+    errors: tuple = ()
+
+    def value(self):
+        return self.initial
+
+
+class HeldItemForm:
+    """An item's form as its domain page first shows it, holding the response's values (`initial`, as for an
+    ItemForm), without building an ItemForm: Django copies every field of every form it makes, and a domain's
+    28 ItemForms were a fifth of its page's time. It gives what the page's writers (`item_rows.py`) read of a
+    form, no more; saving posts to an ItemForm, which validates, and which the page shows again with its errors.
+    Tested to write what an ItemForm with the same values writes (assure/assessments/tests/test_item_rows.py)."""
+
+    def __init__(
+        self, *, initial: dict, code: str, scale, evidence_choices: FixedChoices, allow_na: bool = True
+    ):
+        self.code = code
+        self.allow_na = allow_na
+        self.prefix = f"item-{code}"
+        self.initial = initial
+        base = ItemForm.base_fields  # read, never changed: the labels and lengths every item's form shares
+        self.fields = {
+            "rating": SimpleNamespace(choices=scale_choices(scale, not_applicable=allow_na)),
+            "reason": base["reason"],
+            "narrative": base["narrative"],
+            "evidence": SimpleNamespace(choices=evidence_choices),
+            "version": base["version"],
+        }
+
+    def __getitem__(self, name: str) -> HeldField:
+        html_name = f"{self.prefix}-{name}"
+        return HeldField(self.fields[name], html_name, f"id_{html_name}", self.initial.get(name))
 
 
 class ReopenForm(forms.Form):

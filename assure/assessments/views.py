@@ -27,7 +27,7 @@ from assure.organisations.models import Organisation
 from assure.reports.exports import Column, export_response
 
 from . import services
-from .forms import ItemForm, ReopenForm
+from .forms import HeldItemForm, ItemForm, ReopenForm
 from .models import Assessment, CarryOver, ItemResponse, Submission
 
 
@@ -207,7 +207,7 @@ def _item_forms(assessment, responses, evidence_choices):
             "evidence": [str(public_id) for public_id in response.item.evidence_for_org],
             "version": response.version,
         }
-        forms[response.item.code] = ItemForm(
+        forms[response.item.code] = HeldItemForm(
             initial=initial,
             code=response.item.code,
             scale=spec.scale,

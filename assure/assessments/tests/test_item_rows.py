@@ -12,9 +12,10 @@ from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils import translation
 
-from assure.assessments.forms import ItemForm
+from assure.assessments.forms import HeldItemForm, ItemForm
 from assure.assessments.models import NARRATIVE_MAX_LENGTH
 from assure.assessments.templatetags.item_rows import saved_when
+from assure.core.forms import FixedChoices
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 
@@ -185,6 +186,8 @@ CASES = {
         ),
     ),
     "a missing version": ({}, response(), bound(rating="1")),
+    "an empty version": ({}, response(), bound(rating="1", version="")),
+    "a hostile version": ({}, response(), bound(rating="1", version=HOSTILE)),
     "submitted: nothing to change": (
         {"can_edit": False},
         response(updated_by=LEAD),
@@ -265,3 +268,62 @@ def test_the_last_saved_time_reads_as_the_date_filter_gives_it(when):
     with translation.override("cy"):  # another language's month names, as the filter would give them
         welsh = Template('{{ when|date:"j M Y \\a\\t H:i" }}').render(Context({"when": when}))
         assert saved_when(when) == welsh
+
+
+# The values a domain page's item forms hold before anything is posted, as `_item_forms` gives them.
+HELD = {
+    "rated, with a narrative and evidence": (
+        {"rating": "2", "reason": "", "narrative": "We do this.", "evidence": [LIBRARY[0][0]], "version": 4},
+        {},
+    ),
+    "not applicable, with its reason": (
+        {"rating": "na", "reason": "No such service", "narrative": "", "evidence": [], "version": 1},
+        {},
+    ),
+    "unrated, nothing written": (
+        {"rating": "", "reason": "", "narrative": "", "evidence": [], "version": 0},
+        {},
+    ),
+    "a rating of 0": ({"rating": "0", "reason": "", "narrative": "", "evidence": [], "version": 7}, {}),
+    "every piece of evidence": (
+        {"rating": "3", "reason": "", "narrative": "", "evidence": [v for v, _ in LIBRARY], "version": 2},
+        {},
+    ),
+    "an empty evidence library": (
+        {"rating": "1", "reason": "", "narrative": "", "evidence": [], "version": 2},
+        {"library": []},
+    ),
+    "no not-applicable in the framework": (
+        {"rating": "1", "reason": "", "narrative": "", "evidence": [], "version": 2},
+        {"allow_na": False},
+    ),
+    "hostile text everywhere": (
+        {"rating": "2", "reason": HOSTILE, "narrative": HOSTILE, "evidence": ["a&b"], "version": 1},
+        {"library": [("a&b", HOSTILE), (HOSTILE, "Plain")], "code": '1.2"<x>'},
+    ),
+}
+
+
+@pytest.mark.parametrize("can_edit", [True, False])
+@pytest.mark.parametrize("case", HELD)
+def test_a_form_held_before_anything_is_posted_writes_what_an_item_form_writes(case, can_edit):
+    """A domain page shows each item's form holding its response (`HeldItemForm`) without building an ItemForm
+    for it: the markup is the same as the ItemForm with those values gives."""
+    initial, options = HELD[case]
+    code = options.get("code", "1.10")
+    library = FixedChoices(options.get("library", LIBRARY))
+    allow_na = options.get("allow_na", True)
+    common = {"code": code, "scale": SCALE, "evidence_choices": library, "allow_na": allow_na}
+    pages = [
+        {
+            "assessment": ASSESSMENT,
+            "can_edit": can_edit,
+            "csrf_token": "token-for-the-test",
+            "entry": {"response": response(code), "form": made, "stale": None},
+        }
+        for made in (HeldItemForm(initial=initial, **common), ItemForm(initial=initial, **common))
+    ]
+    held, built = (WRITTEN.render(Context(page)) for page in pages)
+    assert parse_html(held) == parse_html(built)
+    assert parse_html(held) == parse_html(TEMPLATE.render(Context(pages[1])))
+    assert "<script>" not in held
