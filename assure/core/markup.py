@@ -20,6 +20,13 @@ def tag(text: str, colour: str | None = None) -> str:
     return f'<strong class="nhsuk-tag{modifier}">{escape(text)}</strong>'
 
 
+def hidden_input(name: str, value, element_id: str) -> str:
+    """A hidden input as Django's HiddenInput writes it: no value attribute for none or an empty value. For the
+    forms written out in Python (a domain's items, an assessor's ratings)."""
+    shown = "" if value is None or value == "" else f' value="{escape(value)}"'
+    return f'<input type="hidden" name="{escape(name)}"{shown} id="{escape(element_id)}">'
+
+
 def csrf_input(context) -> str:
     """`{% csrf_token %}` for a tag writing a form: the hidden input with the page's token (none without one)."""
     token = context.get("csrf_token")

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 
 from assure.core.forms import error_messages
 from assure.core.links import CODE, PUBLIC_ID, for_render
-from assure.core.markup import csrf_input, escape
+from assure.core.markup import csrf_input, escape, hidden_input
 from assure.core.templatetags.nhsuk import domid, nhsuk_checkboxes, nhsuk_radios
 
 register = template.Library()
@@ -29,14 +29,6 @@ register = template.Library()
 def _value(field) -> str:
     value = field.value()
     return "" if value is None else escape(value)
-
-
-def _hidden(field) -> str:
-    """A hidden input as Django's HiddenInput writes it (no value attribute for none or an empty one), for an
-    ItemForm's bound field or a HeldItemForm's."""
-    value = field.value()
-    shown = "" if value is None or value == "" else f' value="{escape(value)}"'
-    return f'<input type="hidden" name="{escape(field.html_name)}"{shown} id="{escape(field.auto_id)}">'
 
 
 def _stale(entry, response, code: str) -> str:
@@ -151,6 +143,8 @@ def item_row(context, entry) -> SafeString:
     save_url = escape(save.format(assessment.public_id, item.code))
     history_url = escape(history.format(assessment.public_id, item.code))
     csrf = csrf_input(context)
+    held = form["version"]
+    version = hidden_input(held.html_name, held.value(), held.auto_id)
     carried = ""
     if response.carried_over:
         carried_from = context.get("carried_from")
@@ -176,7 +170,7 @@ def item_row(context, entry) -> SafeString:
     return mark_safe(  # noqa: S308 - every value escaped above; the form pieces escape their own
         f'<div class="assure-item" id="item-{anchor}">{_stale(entry, response, code)}{carried}{saved}'
         f'<form method="post" action="{save_url}" hx-post="{save_url}" hx-target="#item-{anchor}" '
-        f'hx-swap="outerHTML" novalidate>{csrf}{_hidden(form["version"])}{_rating(form, item, code, can_edit)}'
+        f'hx-swap="outerHTML" novalidate>{csrf}{version}{_rating(form, item, code, can_edit)}'
         f"{_narrative(form, code, can_edit)}{_evidence(form, code, can_edit)}{button}</form>"
         f'<p class="nhsuk-body-s assure-source">{_last_saved(response)}'
         f'<a href="{history_url}">History of {code}</a></p>{result}</div>\n'

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assure.core.forms import scale_choices
 from assure.core.links import CODE, PUBLIC_ID, for_render
-from assure.core.markup import csrf_input, escape
+from assure.core.markup import csrf_input, escape, hidden_input
 from assure.core.templatetags.nhsuk import domid, hidden_field, options
 
 from ..models import NOTE_MAX_LENGTH
@@ -84,20 +84,20 @@ def _new_form_fields(code: str, scale, mine) -> str:
     none), as `_form_fields` writes them (tested against it), without building a form for each of up to 28 items
     of the page: building and writing them was a fifth of the page's time."""
     names = {field: f"rate-{code}-{field}" for field in ("rating", "note", "version")}
-    ids = {field: escape(f"id_{name}") for field, name in names.items()}
+    note_id = escape(f"id_{names['note']}")
     rating = "" if mine is None or mine.rating is None else str(mine.rating)
     note = escape(mine.note) if mine is not None and mine.note else ""
     version = mine.version if mine is not None else 0
     radios = options(f"id_{names['rating']}", names["rating"], scale_choices(scale), "radio", {rating})
     code = escape(code)
     return (
-        f'<input type="hidden" name="{escape(names["version"])}" value="{version}" id="{ids["version"]}">'
+        f"{hidden_input(names['version'], version, 'id_' + names['version'])}"
         '<div class="nhsuk-form-group"><fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend '
         f'nhsuk-fieldset__legend--s">Your rating of {code}</legend><div class="nhsuk-radios" '
         f'data-module="nhsuk-radios">{radios}</div></fieldset></div><div class="nhsuk-form-group"><label '
-        f'class="nhsuk-label" for="{ids["note"]}">Your note on {code}</label><textarea '
+        f'class="nhsuk-label" for="{note_id}">Your note on {code}</label><textarea '
         f'name="{escape(names["note"])}" cols="40" rows="2" maxlength="{NOTE_MAX_LENGTH}" class="nhsuk-textarea" '
-        f'id="{ids["note"]}">\n{note}</textarea></div>'
+        f'id="{note_id}">\n{note}</textarea></div>'
     )
 
 
