@@ -153,7 +153,7 @@ def _item(row: queries.Row, sides: list[str]) -> dict:
 
 
 def _one_row(request, review, code: str, sides: list[str]) -> dict:
-    board = queries.board(review, request.auth)
+    board = queries.board(review, request.auth, plain=True)
     row = next(r for r in board.rows if r.item.code == code)
     return _item(row, sides)
 
@@ -203,7 +203,8 @@ def review_detail(request, id: UUID):
     side's rating and comment are null until both sides have released; `version` is your own side's."""
     review = _review(request, id)
     sides = permissions.partnership_sides(request.auth, review)
-    board = queries.board(review, request.auth)
+    # A plain board: the ratings, agreements and versions as values, without who saved each (not in the answer).
+    board = queries.board(review, request.auth, plain=True)
     return {**_summary(review), "your_sides": sides, "items": [_item(row, sides) for row in board.rows]}
 
 

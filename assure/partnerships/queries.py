@@ -19,10 +19,12 @@ from .models import CCG, HWB, SIDES, AgreedItem, PartnershipReview, SideRating
 
 
 class Rating(NamedTuple):
-    """A side's rating and comment, for a plain board (`board(plain=True)`)."""
+    """A side's rating and comment, for a plain board (`board(plain=True)`), with the version a save of it
+    must give (the API's)."""
 
     rating: int | None
     comment: str = ""
+    version: int | None = None
 
 
 class AgreedRating(NamedTuple):
@@ -32,6 +34,7 @@ class AgreedRating(NamedTuple):
     action: str = ""
     action_owner: Organisation | None = None  # the review's CCG or HWB
     action_due: datetime.date | None = None
+    version: int | None = None
 
 
 @dataclass
@@ -107,9 +110,9 @@ def board(
 ) -> Board:
     """The review's items with the side ratings the person may see and (once both released) the agreements.
     `plain` reads the ratings with their comments, and the agreements with their actions, as plain values
-    (`Rating`, `AgreedRating`), for the pages that only show them (the gaps, the reports): not the versions or who
-    saved them, which the pages that change them need. `domains`: the framework's domains in order, when the
-    caller has read them already."""
+    (`Rating`, `AgreedRating`) with their versions, for what only shows them or answers with them (the gaps, the
+    reports, the API): not who saved them, which the pages that change them show. `domains`: the framework's
+    domains in order, when the caller has read them already."""
     if domains is None:
         domains = list(Domain.objects.filter(framework=review.cycle.framework_id).order_by("number"))
     by_pk = {d.pk: d for d in domains}
@@ -122,10 +125,10 @@ def board(
         ratings = ratings.filter(item__domain__number=domain)
     by_side: dict[str, dict[int, SideRating | Rating]] = {CCG: {}, HWB: {}}
     if plain:
-        for item_id, side, value, comment in ratings.order_by().values_list(
-            "item_id", "side", "rating", "comment"
+        for item_id, side, value, comment, version in ratings.order_by().values_list(
+            "item_id", "side", "rating", "comment", "version"
         ):
-            by_side[side][item_id] = Rating(value, comment)
+            by_side[side][item_id] = Rating(value, comment, version)
     else:
         for rating in ratings.select_related("updated_by").defer(*unread_but_name("updated_by")):
             by_side[rating.side][rating.item_id] = rating
@@ -136,9 +139,9 @@ def board(
             rows = rows.filter(item__domain__number=domain)
         if plain:
             agreed = {
-                item_id: AgreedRating(value, action, _action_owner(review, owner_id), due)
-                for item_id, value, action, owner_id, due in rows.order_by().values_list(
-                    "item_id", "agreed_rating", "action", "action_owner_id", "action_due"
+                item_id: AgreedRating(value, action, _action_owner(review, owner_id), due, version)
+                for item_id, value, action, owner_id, due, version in rows.order_by().values_list(
+                    "item_id", "agreed_rating", "action", "action_owner_id", "action_due", "version"
                 )
             }
         else:

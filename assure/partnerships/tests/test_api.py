@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assure.audit.models import AuditEvent
+from assure.core import permissions
+from assure.partnerships import queries, services
+from assure.partnerships.api import _item
 from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
 
 from .factories import agree_all, rate_side
@@ -93,6 +100,54 @@ def test_the_other_side_is_null_until_both_have_released(demo, api_for, fresh):
     assert api_for(demo.hwb_lead).post(_url(fresh, "release")).json()["status"] == "agreeing"
     items = api_for(demo.hwb_lead).get(_url(fresh)).json()["items"]
     assert {(i["ccg_rating"], i["hwb_rating"], i["gap"]) for i in items} == {(3, 1, 2)}
+
+
+def _from_the_whole_board(review, user) -> list[dict]:
+    """The detail's items worked out from the whole board (ratings and agreements as model instances, as the pages
+    that change them read them), as JSON."""
+    review.refresh_from_db()
+    sides = permissions.partnership_sides(user, review)
+    rows = [_item(row, sides) for row in queries.board(review, user).rows]
+    return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+
+
+@pytest.mark.parametrize("who", ["ccg_lead", "ccg_staff", "hwb_lead", "assessor", "region_lead"])
+def test_the_detail_answers_what_the_whole_board_holds(demo, api_for, islington, fresh, who):
+    """The detail reads a plain board: each reader gets the ratings, comments, gaps, agreements, actions and
+    versions the whole board holds for them, blindness included, in every state of a review."""
+    user = getattr(demo, who)
+    api = api_for(user)
+
+    def same(review):
+        answer = api.get(_url(review))
+        if not PartnershipReview.objects.visible_to(user).filter(pk=review.pk).exists():
+            assert answer.status_code == 404
+            return
+        assert answer.status_code == 200
+        assert answer.json()["items"] == _from_the_whole_board(review, user), review
+
+    same(islington)  # agreed
+    same(fresh)  # nothing rated
+    rate_side(fresh, "ccg", pattern=lambda index, item: index % 4)
+    rate_side(fresh, "ccg", only=3, value=3, comment="Saved again")  # three items at version 2
+    rate_side(fresh, "hwb", value=1)
+    services.side_release(review=fresh, side="ccg", user=demo.ccg_lead)
+    same(fresh)  # the HWB's side not yet released: each side blind to the other
+    services.side_release(review=fresh, side="hwb", user=demo.hwb_lead)
+    fresh.refresh_from_db()
+    with_action = AgreedItem.objects.filter(review=fresh, item__code="2.4").get()
+    services.agreement_save(
+        agreed=with_action,
+        user=demo.ccg_lead,
+        data=services.AgreementInput(
+            agreed_rating=1,
+            action="Agree a joint plan",
+            action_owner=fresh.hwb.code,
+            action_due=datetime.date(2027, 3, 31),
+        ),
+        version=with_action.version,
+    )
+    same(fresh)  # both released, one item agreed with an action
 
 
 def test_rating_the_caller_s_own_side_with_the_version_check(demo, api_for, fresh):

@@ -93,6 +93,13 @@ def _ratings_of(board) -> dict:
             for r in board.rows
             if r.agreed is not None
         },
+        "versions": {
+            (r.item.code, side): r.side(side).version
+            for r in board.rows
+            for side in ["ccg", "hwb"]
+            if r.side(side)
+        },
+        "agreed_versions": {r.item.code: r.agreed.version for r in board.rows if r.agreed is not None},
         "visible": board.visible_sides,
         "gaps": board.gaps(),
         "results": (board.results("ccg"), board.results("hwb"), board.agreed_results()),
@@ -101,8 +108,9 @@ def _ratings_of(board) -> dict:
 
 @pytest.mark.parametrize("who", ["ccg_lead", "ccg_staff", "hwb_lead", "assessor", "region_lead"])
 def test_a_plain_board_shows_what_the_whole_board_shows(demo, islington, fresh, who):
-    """The gaps page and the reports read plain boards: the same ratings, comments, agreements and actions, gaps
-    and results as the whole board, and the same blindness, for each reader and each review's state."""
+    """The gaps page, the reports and the API read plain boards: the same ratings, comments, agreements, actions,
+    versions, gaps and results as the whole board, and the same blindness, for each reader and each review's
+    state."""
     user = getattr(demo, who)
 
     def same(review):
