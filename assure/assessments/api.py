@@ -289,18 +289,7 @@ def assessment_detail(request, id: UUID):
         **_summary(assessment),
         "submission": None,
         "items": [_item(r, links.get(r.item_id, [])) for r in responses],
-        "domains": [
-            {
-                "number": number,
-                "level": result.level_code,
-                "level_label": result.level_label,
-                "meets_threshold": result.threshold_met,
-                "rated": result.rated,
-                "not_applicable": result.not_applicable,
-                "total": result.total,
-            }
-            for number, result in results.items()
-        ],
+        "domains": [services.domain_summary(number, result) for number, result in results.items()],
     }
 
 

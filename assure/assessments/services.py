@@ -361,6 +361,19 @@ def rated_results(assessment: Assessment, rated: list[RatedItem]) -> dict[int, D
     return _results(assessment, ((r.domain, r, r.maturity_value) for r in rated))
 
 
+def domain_summary(number: int, result: DomainResult) -> dict:
+    """A domain's result as a submission's snapshot records it, and as the API and the reports give it."""
+    return {
+        "number": number,
+        "level": result.level_code,
+        "level_label": result.level_label,
+        "meets_threshold": result.threshold_met,
+        "rated": result.rated,
+        "not_applicable": result.not_applicable,
+        "total": result.total,
+    }
+
+
 def _snapshot(assessment: Assessment, user, now) -> dict:
     responses = list(assessment.responses.select_related("item__domain"))
     links = defaultdict(list)
@@ -400,18 +413,7 @@ def _snapshot(assessment: Assessment, user, now) -> dict:
             }
             for r in responses
         ],
-        "domains": [
-            {
-                "number": number,
-                "level": result.level_code,
-                "level_label": result.level_label,
-                "meets_threshold": result.threshold_met,
-                "rated": result.rated,
-                "not_applicable": result.not_applicable,
-                "total": result.total,
-            }
-            for number, result in results.items()
-        ],
+        "domains": [domain_summary(number, result) for number, result in results.items()],
     }
 
 

@@ -17,13 +17,17 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
+from assure.assessments import services as assessment_services
 from assure.assessments.models import Assessment, Submission
 from assure.core import permissions
-from assure.frameworks.maturity import evaluate_domain, rating_of
+from assure.frameworks.maturity import rating_of
 from assure.frameworks.models import Domain, Framework
 
 # Bump when the report's templates or sections change, so cached PDFs are made again.
 REPORT_VERSION = "2"
+
+# What the report shows of each domain's result (`assessment_services.domain_summary`, as a snapshot holds it).
+RESULT_KEYS = ("level", "level_label", "meets_threshold", "rated", "not_applicable", "total")
 
 
 @dataclass(frozen=True)
@@ -67,31 +71,16 @@ def report_source(user, assessment: Assessment, *, today: datetime.date | None =
     framework = assessment.cycle.framework
     domains = list(Domain.objects.filter(framework=framework).order_by("number"))
     if permissions.report_from_draft(user, assessment):
-        responses = list(assessment.responses.select_related("item"))
-        by_pk = {d.pk: d for d in domains}
-        for r in responses:  # each item's domain from the list above, not once more per item
-            r.item.domain = by_pk[r.item.domain_id]
-        items = [
-            ItemFact(r.item.code, r.item.domain.number, r.item.tier, r.item.text, r.rating, r.not_applicable)
-            for r in responses
-        ]
+        # The ratings as plain values, each item's text from the framework as parsed, and each domain's result
+        # worked out as the task list works it out.
+        rated = assessment_services.rated_items(assessment)
+        texts = {item.code: item.text for domain in framework.spec.domains for item in domain.items}
+        items = [ItemFact(r.code, r.domain, r.tier, texts[r.code], r.rating, r.not_applicable) for r in rated]
         submission = None
-        rules = framework.spec.rules
-        by_domain: dict[int, list] = {}
-        for r in responses:
-            by_domain.setdefault(r.item.domain.number, []).append(r.item)
-        ratings = {r.item.code: r.maturity_value for r in responses}
-        results = {}
-        for number, domain_items in sorted(by_domain.items()):
-            result = evaluate_domain(rules, domain_items, ratings)
-            results[number] = {
-                "level": result.level_code,
-                "level_label": result.level_label,
-                "meets_threshold": result.threshold_met,
-                "rated": result.rated,
-                "not_applicable": result.not_applicable,
-                "total": result.total,
-            }
+        domain_results = [
+            assessment_services.domain_summary(number, result)
+            for number, result in assessment_services.rated_results(assessment, rated).items()
+        ]
     else:
         submission = assessment.submissions.order_by("-number").first()
         if submission is None:
@@ -101,17 +90,8 @@ def report_source(user, assessment: Assessment, *, today: datetime.date | None =
             ItemFact(i["code"], i["domain"], i["tier"], i["text"], i["rating"], i["not_applicable"])
             for i in snapshot["items"]
         ]
-        results = {
-            d["number"]: {
-                "level": d["level"],
-                "level_label": d["level_label"],
-                "meets_threshold": d["meets_threshold"],
-                "rated": d["rated"],
-                "not_applicable": d["not_applicable"],
-                "total": d["total"],
-            }
-            for d in snapshot["domains"]
-        }
+        domain_results = snapshot["domains"]
+    results = {d["number"]: {key: d[key] for key in RESULT_KEYS} for d in domain_results}
     return ReportSource(
         user=user,
         assessment=assessment,

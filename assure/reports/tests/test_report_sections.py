@@ -176,3 +176,38 @@ def test_the_reports_boards_know_each_actions_owner_without_asking_for_it(demo, 
     assert owners == {organisation}
     AgreedItem.objects.filter(review=review).update(action="", action_owner=None)
     assert boards()[1] == count
+
+
+def test_a_draft_report_holds_each_item_and_domain_result_as_the_responses_give_them(demo, camden):
+    """The report of a draft reads the ratings as plain values and each item's text from the framework as parsed:
+    the same items, texts, ratings and domain results as the responses with their items give, for items rated,
+    not applicable, unrated and carried over."""
+    from assure.assessments.models import ItemResponse
+    from assure.reports.report import ItemFact, report_source
+
+    responses = ItemResponse.objects.filter(assessment=camden)
+    responses.filter(item__code="1.2").update(rating=None, not_applicable=True, reason="Not ours")
+    responses.filter(item__code="2.3").update(rating=None, not_applicable=False)
+    responses.filter(item__code="3.1").update(rating=0, carried_over=True)
+    source = report_source(demo.ccg_lead, camden)
+    assert source.submission is None
+    whole = list(responses.select_related("item__domain"))
+    assert source.items == [
+        ItemFact(r.item.code, r.item.domain.number, r.item.tier, r.item.text, r.rating, r.not_applicable)
+        for r in whole
+    ]
+    results = assessment_services.assessment_results(camden, whole)
+    assert source.results == {
+        number: {
+            "level": result.level_code,
+            "level_label": result.level_label,
+            "meets_threshold": result.threshold_met,
+            "rated": result.rated,
+            "not_applicable": result.not_applicable,
+            "total": result.total,
+        }
+        for number, result in results.items()
+    }
+    assert (
+        source.results[1]["not_applicable"] >= 1 and source.results[2]["rated"] < source.results[2]["total"]
+    )
