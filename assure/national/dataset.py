@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from assure.accounts.models import User
 from assure.assessments.models import Assessment, ItemResponse, Submission
-from assure.assessments.services import assessment_results
+from assure.assessments.services import assessment_results, domain_summary
 from assure.audit.models import AuditEvent
 from assure.core import statistics
 from assure.core.demo import DEMO_PASSWORD, FRAMEWORK_SLUG
@@ -877,18 +877,7 @@ def snapshot(framework, assessment, responses, links, email, when) -> dict:
             }
             for r in responses
         ],
-        "domains": [
-            {
-                "number": number,
-                "level": result.level_code,
-                "level_label": result.level_label,
-                "meets_threshold": result.threshold_met,
-                "rated": result.rated,
-                "not_applicable": result.not_applicable,
-                "total": result.total,
-            }
-            for number, result in results.items()
-        ],
+        "domains": [domain_summary(number, result) for number, result in results.items()],
     }
 
 

@@ -3,6 +3,9 @@ and an agreement row for every basics and future item, as a real one does."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
 import factory
 from django.utils import timezone
 
@@ -70,3 +73,38 @@ def agree_all(review: PartnershipReview, *, user=None, value=2, leave=0) -> None
     for row in rows:
         row.agreed_rating, row.version = value, row.version + 1
     AgreedItem.objects.bulk_update(rows, ["agreed_rating", "version"])
+
+
+def through_each_state(review: PartnershipReview, demo, check: Callable[[PartnershipReview], None]) -> None:
+    """Take a newly opened review of the demo's Camden pair through each state a reader may find it in, calling
+    `check(review)` in each: nothing rated; both sides rated (three of the CCG's items saved twice) and only the
+    CCG's released, so each side is blind to the other; both released, with one item agreed and one agreed with an
+    action for the HWB."""
+    check(review)
+    rate_side(review, "ccg", pattern=lambda index, item: index % 4)
+    rate_side(review, "ccg", only=3, value=3, comment="Saved again")
+    rate_side(review, "hwb", value=1)
+    services.side_release(review=review, side="ccg", user=demo.ccg_lead)
+    check(review)
+    services.side_release(review=review, side="hwb", user=demo.hwb_lead)
+    review.refresh_from_db()
+    agreed = AgreedItem.objects.filter(review=review, item__code="2.3").get()
+    services.agreement_save(
+        agreed=agreed,
+        user=demo.ccg_lead,
+        data=services.AgreementInput(agreed_rating=2),
+        version=agreed.version,
+    )
+    with_action = AgreedItem.objects.filter(review=review, item__code="2.4").get()
+    services.agreement_save(
+        agreed=with_action,
+        user=demo.ccg_lead,
+        data=services.AgreementInput(
+            agreed_rating=1,
+            action="Agree a joint plan",
+            action_owner=review.hwb.code,
+            action_due=datetime.date(2027, 3, 31),
+        ),
+        version=with_action.version,
+    )
+    check(review)

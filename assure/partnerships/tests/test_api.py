@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
@@ -12,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from assure.audit.models import AuditEvent
 from assure.core import permissions
-from assure.partnerships import queries, services
+from assure.partnerships import queries
 from assure.partnerships.api import _item
 from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
 
-from .factories import agree_all, rate_side
+from .factories import agree_all, rate_side, through_each_state
 
 
 def _url(review, *rest) -> str:
@@ -127,27 +126,7 @@ def test_the_detail_answers_what_the_whole_board_holds(demo, api_for, islington,
         assert answer.json()["items"] == _from_the_whole_board(review, user), review
 
     same(islington)  # agreed
-    same(fresh)  # nothing rated
-    rate_side(fresh, "ccg", pattern=lambda index, item: index % 4)
-    rate_side(fresh, "ccg", only=3, value=3, comment="Saved again")  # three items at version 2
-    rate_side(fresh, "hwb", value=1)
-    services.side_release(review=fresh, side="ccg", user=demo.ccg_lead)
-    same(fresh)  # the HWB's side not yet released: each side blind to the other
-    services.side_release(review=fresh, side="hwb", user=demo.hwb_lead)
-    fresh.refresh_from_db()
-    with_action = AgreedItem.objects.filter(review=fresh, item__code="2.4").get()
-    services.agreement_save(
-        agreed=with_action,
-        user=demo.ccg_lead,
-        data=services.AgreementInput(
-            agreed_rating=1,
-            action="Agree a joint plan",
-            action_owner=fresh.hwb.code,
-            action_due=datetime.date(2027, 3, 31),
-        ),
-        version=with_action.version,
-    )
-    same(fresh)  # both released, one item agreed with an action
+    through_each_state(fresh, demo, same)
 
 
 def test_rating_the_caller_s_own_side_with_the_version_check(demo, api_for, fresh):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from assure.core import permissions
 from assure.partnerships import queries, services
-from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
+from assure.partnerships.models import PartnershipReview, SideRating
 
-from .factories import rate_side
+from .factories import rate_side, through_each_state
 
 
 def _visible(user):
@@ -120,30 +118,4 @@ def test_a_plain_board_shows_what_the_whole_board_shows(demo, islington, fresh, 
             assert _ratings_of(lean) == _ratings_of(whole), (review, domain)
 
     same(islington)  # agreed
-    same(fresh)  # nothing rated
-    rate_side(fresh, "ccg")
-    rate_side(fresh, "hwb")
-    services.side_release(review=fresh, side="ccg", user=demo.ccg_lead)
-    same(fresh)  # the HWB's side not yet released: each side blind to the other
-    services.side_release(review=fresh, side="hwb", user=demo.hwb_lead)
-    fresh.refresh_from_db()
-    agreed = AgreedItem.objects.filter(review=fresh, item__code="2.3").get()
-    services.agreement_save(
-        agreed=agreed,
-        user=demo.ccg_lead,
-        data=services.AgreementInput(agreed_rating=2),
-        version=agreed.version,
-    )
-    with_action = AgreedItem.objects.filter(review=fresh, item__code="2.4").get()
-    services.agreement_save(
-        agreed=with_action,
-        user=demo.ccg_lead,
-        data=services.AgreementInput(
-            agreed_rating=1,
-            action="Agree a joint plan",
-            action_owner=fresh.hwb.code,
-            action_due=datetime.date(2027, 3, 31),
-        ),
-        version=with_action.version,
-    )
-    same(fresh)  # both released, two items agreed, one with an action
+    through_each_state(fresh, demo, same)
