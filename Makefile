@@ -71,7 +71,7 @@ test-unit: install
 	$(BIN)/pytest -n 2 -q
 
 test-system: install ## Browser tests (Playwright + Debian's Chromium + axe-core)
-	$(BIN)/pytest -q -m system tests/system -p no:xdist
+	$(BIN)/pytest -q -m system tests/system -n 2
 
 test-faults: install ## Crash gunicorn and the worker mid-work, restart, check nothing is half-written
 	$(BIN)/pytest -q -m faults tests/faults -p no:xdist
