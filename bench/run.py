@@ -48,7 +48,7 @@ PORT = int(os.environ.get("BENCH_PORT") or "0") or free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8").split(",")]
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(min(2 * (os.cpu_count() or 1) + 1, 8))))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(min((os.cpu_count() or 1) + 1, 8))))
 # Background workers (db_worker), which lay out the PDFs one at a time each: one per core, as the README advises.
 TASK_WORKERS = int(os.environ.get("BENCH_TASK_WORKERS", str(os.cpu_count() or 1)))
 ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]

@@ -1,5 +1,6 @@
-"""deploy/gunicorn.conf.py: each worker, once it has loaded Assure, sets what it loaded aside from the garbage
-collector, unless GUNICORN_GC_FREEZE=0."""
+"""deploy/gunicorn.conf.py: one worker process per core and one more unless WEB_CONCURRENCY says otherwise, and
+each worker, once it has loaded Assure, sets what it loaded aside from the garbage collector, unless
+GUNICORN_GC_FREEZE=0."""
 
 from __future__ import annotations
 
@@ -11,6 +12,21 @@ import pytest
 from django.urls import get_resolver
 
 CONFIG = Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py"
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 3), (4, 5), (16, 8)])
+def test_the_server_runs_one_worker_per_core_and_one_more_at_most_eight(cores, workers, monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: cores)
+
+    assert runpy.run_path(str(CONFIG))["workers"] == workers
+
+
+def test_web_concurrency_sets_the_number_of_workers(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 2)
+
+    assert runpy.run_path(str(CONFIG))["workers"] == 5
 
 
 @pytest.fixture
