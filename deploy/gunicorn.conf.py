@@ -14,7 +14,8 @@ bind = os.environ.get(
 # reverse proxy in front buffers slow clients, so they do not hold a process. GUNICORN_THREADS > 1 gives threads.
 # One process per core and one more, for the moments a process waits on the database: more only take turns on the
 # cores. On two cores with PostgreSQL beside it, 3 processes answered every page measured faster than 5 (README,
-# "What changed"); on SQLite the two were even. WEB_CONCURRENCY sets the number.
+# "Benchmarks": the table of what the work on national scale changed); on SQLite the two were even.
+# WEB_CONCURRENCY sets the number.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, 8)))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))

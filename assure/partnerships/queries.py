@@ -19,8 +19,8 @@ from .models import CCG, HWB, SIDES, AgreedItem, PartnershipReview, SideRating
 
 
 class Rating(NamedTuple):
-    """A side's rating and comment, for a plain board (`board(plain=True)`), with the version a save of it
-    must give (the API's)."""
+    """A side's rating and comment, for a plain board (`board(plain=True)`), and its version: what the API
+    answers with, and what a save through the API must send back."""
 
     rating: int | None
     comment: str = ""
