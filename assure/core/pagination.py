@@ -58,3 +58,18 @@ class Rows:
 
     def __getitem__(self, page: slice) -> list:
         return [self.convert(row) for row in self.queryset[page]]
+
+
+class Pages:
+    """A list the paginator reads a page at a time through `read(slice)`, counting it with `count()`: for lists
+    built from several queries at once (the assessor queue), each asked for one page's rows."""
+
+    def __init__(self, count: Callable[[], int], read: Callable[[slice], list]) -> None:
+        self.count = count
+        self.read = read
+
+    def all(self) -> Pages:  # what the paginator calls before counting
+        return self
+
+    def __getitem__(self, page: slice) -> list:
+        return self.read(page)

@@ -14,11 +14,12 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from assure.assessments.models import Assessment
 from assure.core import permissions
-from assure.core.pagination import ApiPagination, Rows
+from assure.core.pagination import ApiPagination, Pages, Rows
 from assure.evidence.models import Evidence
 from assure.frameworks.models import Domain
 
@@ -90,38 +91,46 @@ class QueueRowOut(Schema):
     may_review: bool = Field(description="False when the caller belongs to the CCG.")
 
 
+def _queue_row(row: queries.QueueRow) -> dict:
+    return {
+        "cycle": str(row.cycle.public_id),
+        "cycle_name": row.cycle.name,
+        "ccg_code": row.ccg.code,
+        "ccg_name": row.ccg.name,
+        "assessment": row.assessment_id,
+        "self_assessment_submitted": row.submitted,
+        "partnership_reviews_agreed": row.reviews_agreed,
+        "partnership_reviews": row.reviews_total,
+        "survey": row.survey_status,
+        "survey_responses": row.survey_responses,
+        "domains_judged": row.domains_judged,
+        "domains": row.domain_count,
+        "assessors": row.assessors,
+        "reviewed": row.reviewed,
+        "decision": row.outcome,
+        "decision_published": row.published,
+        "may_review": not row.conflicted,
+    }
+
+
 @queue_router.get("", response={200: list[QueueRowOut], 403: Message}, summary="The assessor's queue")
+@paginate(ApiPagination)
 def queue(request, cycle: UUID | None = None):
     """Every CCG of the caller's cycles (assessors and regional leads: their region's CCGs; platform admins: all)
-    with where it stands. `?cycle=<public id>` for one cycle."""
-    scope = permissions.scope_for(request.auth)
+    with where it stands, the newest cycle first, then by CCG name. `?cycle=<public id>` for one cycle.
+    Paginated: `limit` (default 100, at most 500) and `offset`; the answer is `{items, count}`."""
+    user = request.auth
+    scope = permissions.scope_for(user)
     if not (scope.is_admin or scope.region_ids):
-        return Status(403, {"detail": "The queue is for assessors, regional leads and platform admins."})
-    chosen = None
+        raise HttpError(403, "The queue is for assessors, regional leads and platform admins.")
     if cycle is not None:
-        chosen = get_object_or_404(queries.queue_cycles(request.auth), public_id=cycle)
-    return [
-        {
-            "cycle": str(row.cycle.public_id),
-            "cycle_name": row.cycle.name,
-            "ccg_code": row.ccg.code,
-            "ccg_name": row.ccg.name,
-            "assessment": row.assessment_id,
-            "self_assessment_submitted": row.submitted,
-            "partnership_reviews_agreed": row.reviews_agreed,
-            "partnership_reviews": row.reviews_total,
-            "survey": row.survey_status,
-            "survey_responses": row.survey_responses,
-            "domains_judged": row.domains_judged,
-            "domains": row.domain_count,
-            "assessors": row.assessors,
-            "reviewed": row.reviewed,
-            "decision": row.outcome,
-            "decision_published": row.published,
-            "may_review": not row.conflicted,
-        }
-        for row in queries.queue(request.auth, cycles=[chosen] if chosen else None)
-    ]
+        cycles = [get_object_or_404(queries.queue_cycles(user), public_id=cycle)]
+    else:
+        cycles = list(queries.queue_cycles(user))
+    return Pages(
+        lambda: queries.queue_length(user, cycles=cycles),
+        lambda page: [_queue_row(row) for row in queries.queue(user, cycles=cycles, page=page)],
+    )
 
 
 # Judgements and the decision ---------------------------------------------------------------------------------------

@@ -158,16 +158,38 @@ def queue_cycles(user):
     return cycles.select_related("framework").order_by("-starts_on", "name")
 
 
-def queue(user, *, cycles=None) -> list[QueueRow]:
+def _queue_pairs(scope, cycles):
+    """The (cycle, CCG) rows of the queue in its order: the newest cycle first, then by cycle name, CCG name."""
+    from assure.cycles.models import Cycle
+
+    pairs = Cycle.ccgs.through.objects.filter(cycle__in=cycles)
+    if not scope.is_admin:
+        pairs = pairs.filter(organisation__region__in=scope.region_ids)
+    return pairs.order_by(
+        "-cycle__starts_on", "cycle__name", "organisation__name", "organisation__code", "pk"
+    )
+
+
+def queue_length(user, *, cycles=None) -> int:
+    """How many rows `queue(user, cycles=cycles)` has (one query, two without the cycles)."""
+    from assure.core import permissions
+
+    cycles = list(queue_cycles(user) if cycles is None else cycles)
+    if not cycles:
+        return 0
+    return _queue_pairs(permissions.scope_for(user), cycles).count()
+
+
+def queue(user, *, cycles=None, page: slice | None = None) -> list[QueueRow]:
     """Every CCG of the person's cycles with where it stands. `cycles`: some of what `queue_cycles(user)` gave,
-    when the caller has read them (one cycle chosen, say); all of them when None. Seven queries whatever the size,
-    six when given the cycles."""
+    when the caller has read them (one cycle chosen, say); all of them when None. `page`: only those rows of the
+    whole queue (the API's pages), read as such from the database. Seven queries whatever the size, six when
+    given the cycles."""
     from django.db.models import Count, OuterRef, Q, Subquery
     from django.db.models.functions import Coalesce
 
     from assure.assessments.models import Assessment
     from assure.core import permissions
-    from assure.cycles.models import Cycle
     from assure.frameworks.models import Domain
     from assure.partnerships.models import PartnershipReview
     from assure.surveys.models import Response, Survey
@@ -177,16 +199,16 @@ def queue(user, *, cycles=None) -> list[QueueRow]:
     cycles = {c.pk: c for c in (queue_cycles(user) if cycles is None else cycles)}
     if not cycles:
         return []
-    pairs = Cycle.ccgs.through.objects.filter(cycle__in=cycles)
-    if not scope.is_admin:
-        pairs = pairs.filter(organisation__region__in=scope.region_ids)
+    pairs = _queue_pairs(scope, list(cycles.values())).values_list(
+        "cycle_id", "organisation_id", "organisation__code", "organisation__name"
+    )
     # (cycle id, CCG id, CCG): plain values, not a model instance each for some 600 CCGs of three cycles.
     pairs = [
         (cycle_id, ccg_id, QueueCcg(code, name))
-        for cycle_id, ccg_id, code, name in pairs.order_by("organisation__name").values_list(
-            "cycle_id", "organisation_id", "organisation__code", "organisation__name"
-        )
+        for cycle_id, ccg_id, code, name in (pairs if page is None else pairs[page])
     ]
+    if not pairs:
+        return []
     ccg_ids = {ccg_id for _, ccg_id, _ in pairs}
     domain_counts = dict(
         Domain.objects.filter(framework__in={c.framework_id for c in cycles.values()})
@@ -267,5 +289,4 @@ def queue(user, *, cycles=None) -> list[QueueRow]:
                 conflicted=ccg_id in scope.own_ids,
             )
         )
-    rows.sort(key=lambda row: (-row.cycle.starts_on.toordinal(), row.cycle.name, row.ccg.name))
     return rows

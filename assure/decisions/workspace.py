@@ -132,6 +132,7 @@ def partnership_for_domain(user, assessment: Assessment, number: int, entries: l
     for review_id, side, code, rating in (
         SideRating.objects.visible_to(user)
         .filter(review__in=reviews, item__domain__number=number)
+        .order_by()  # put into dicts; the default ordering would join the items and domains only to sort
         .values_list("review_id", "side", "item__code", "rating")
     ):
         sides[review_id][side][code] = rating
@@ -171,6 +172,7 @@ def survey_for_domain(user, assessment: Assessment, number: int) -> SurveyDomain
     survey = (
         Survey.objects.visible_to(user)
         .filter(cycle=assessment.cycle_id, organisation=assessment.organisation_id)
+        .order_by()  # one per CCG and cycle; the default ordering would join the CCGs only to sort
         .first()
     )
     if survey is None:

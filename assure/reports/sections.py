@@ -96,6 +96,7 @@ def survey_and_results(source: ReportSource) -> tuple[Survey | None, anonymity.R
         survey = (
             Survey.objects.visible_to(source.user)
             .filter(cycle=assessment.cycle_id, organisation=assessment.organisation_id)
+            .order_by()  # one per CCG and cycle; the default ordering would join the CCGs only to sort
             .first()
         )
         results = survey_services.survey_results(survey) if survey is not None and survey.is_closed else None

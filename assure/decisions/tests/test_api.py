@@ -1,6 +1,7 @@
 """Assessor review and decisions over the API: the same scoping and rules as the pages."""
 
 import datetime
+from uuid import UUID
 
 import pytest
 from django.utils import timezone
@@ -28,7 +29,7 @@ def test_the_queue_lists_the_region_ccgs_with_their_stage(demo, api_for, django_
     with django_assert_max_num_queries(15):
         response = client.get("/api/v1/queue", {"cycle": str(demo.cycle.public_id)})
     # Haringey is in three cycles; the demo decided on it in this one.
-    rows = {r["ccg_code"]: r for r in response.json()}
+    rows = {r["ccg_code"]: r for r in response.json()["items"]}
     assert rows["08D"]["decision"] == "authorised_with_conditions" and rows["08D"]["decision_published"]
     assert rows["08H"]["assessors"] == 2 and rows["08H"]["reviewed"] and rows["08H"]["survey"] == "closed"
     assert rows["07R"]["assessment"] is None
@@ -37,9 +38,47 @@ def test_the_queue_lists_the_region_ccgs_with_their_stage(demo, api_for, django_
     )
 
 
+def test_the_queue_comes_in_pages_newest_cycle_first_then_by_ccg_name(demo, api_for):
+    client = api_for(demo.assessor)
+    whole = client.get("/api/v1/queue").json()
+    rows = whole["items"]
+    cycles = {c.public_id: c for c in demo.cycle.__class__.objects.all()}
+    # every cycle of the demo region, its CCGs by name, the newest cycle first
+    assert len({r["cycle"] for r in rows}) > 1
+    assert whole["count"] == len(rows) > 5
+    order = [(-cycles[UUID(r["cycle"])].starts_on.toordinal(), r["cycle_name"], r["ccg_name"]) for r in rows]
+    assert order == sorted(order)
+    walked = []
+    for offset in range(0, len(rows), 4):
+        page = client.get("/api/v1/queue", {"limit": 4, "offset": offset}).json()
+        assert page["count"] == len(rows)
+        walked += page["items"]
+    assert walked == rows
+    one_cycle = client.get("/api/v1/queue", {"cycle": str(demo.cycle.public_id), "limit": 2}).json()
+    assert len(one_cycle["items"]) == 2
+    assert one_cycle["count"] == sum(r["cycle"] == str(demo.cycle.public_id) for r in rows)
+    assert one_cycle["items"] == [r for r in rows if r["cycle"] == str(demo.cycle.public_id)][:2]
+    assert client.get("/api/v1/queue", {"offset": len(rows)}).json() == {"items": [], "count": len(rows)}
+    too_many = client.get("/api/v1/queue", {"limit": 501})
+    assert too_many.status_code == 422 and "limit" in str(too_many.json())
+
+
+def test_a_page_of_the_queue_reads_only_its_own_rows(demo, api_for, django_assert_max_num_queries):
+    client = api_for(demo.assessor)
+    rows = client.get("/api/v1/queue").json()["items"]
+    # the last page: no count asked; the page's rows read in a fixed number of queries
+    with django_assert_max_num_queries(13) as queries:
+        page = client.get("/api/v1/queue", {"limit": 3, "offset": len(rows) - 3}).json()
+    assert page["items"] == rows[-3:]
+    pairs = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "cycles_cycle_ccgs"')]
+    assert len(pairs) == 1 and "LIMIT 3" in pairs[0]
+
+
 @pytest.mark.parametrize("who", ["ccg_lead", "hwb_lead"])
 def test_the_queue_is_not_for_ccgs_or_hwbs(demo, api_for, who):
-    assert api_for(demo.users[who]).get("/api/v1/queue").status_code == 403
+    response = api_for(demo.users[who]).get("/api/v1/queue")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "The queue is for assessors, regional leads and platform admins."}
 
 
 def test_an_outsider_gets_an_empty_queue_scope(api_for, outsider):
