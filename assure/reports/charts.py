@@ -36,6 +36,25 @@ TEXT_COLOUR = "#212b32"
 FONT = ["Arial", "Liberation Sans", "DejaVu Sans", "sans-serif"]
 
 
+def _style(chart_id: str) -> dict:
+    """matplotlib's settings for every chart: text as text (read out, and sharp at any size), NHS colours, and
+    element ids made from the chart's id, so that a chart always gives the same SVG and two charts on a page never
+    share an id."""
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": chart_id,
+        "font.family": "sans-serif",
+        "font.sans-serif": FONT,
+        "font.size": 10,
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "hatch.linewidth": 0.8,
+        "hatch.color": "#ffffff",
+    }
+
+
 @dataclass(frozen=True)
 class Series:
     key: str  # "self", "hwb", "stakeholders"
@@ -56,20 +75,7 @@ def domain_chart_svg(
     rows = len(domains)
     count = max(len(series), 1)
     height = 0.9 + rows * (0.28 * count + 0.35)
-    params = {
-        "svg.fonttype": "none",
-        "svg.hashsalt": chart_id,
-        "font.family": "sans-serif",
-        "font.sans-serif": FONT,
-        "font.size": 10,
-        "text.color": TEXT_COLOUR,
-        "axes.labelcolor": TEXT_COLOUR,
-        "xtick.color": TEXT_COLOUR,
-        "ytick.color": TEXT_COLOUR,
-        "hatch.linewidth": 0.8,
-        "hatch.color": "#ffffff",
-    }
-    with matplotlib.rc_context(params):
+    with matplotlib.rc_context(_style(chart_id)):
         figure = Figure(figsize=(7.2, height), layout="constrained")
         axes = figure.add_subplot()
         bar = 0.8 / count
@@ -124,20 +130,7 @@ def conditions_chart_svg(
         ("with_open_conditions", "With open conditions", "#ffb81c", ".."),
         ("not_authorised", "Established, not authorised", "#d5281b", "//"),
     ]
-    params = {
-        "svg.fonttype": "none",
-        "svg.hashsalt": chart_id,
-        "font.family": "sans-serif",
-        "font.sans-serif": FONT,
-        "font.size": 10,
-        "text.color": TEXT_COLOUR,
-        "axes.labelcolor": TEXT_COLOUR,
-        "xtick.color": TEXT_COLOUR,
-        "ytick.color": TEXT_COLOUR,
-        "hatch.linewidth": 0.8,
-        "hatch.color": "#ffffff",
-    }
-    with matplotlib.rc_context(params):
+    with matplotlib.rc_context(_style(chart_id)):
         figure = Figure(figsize=(7.2, 3.6), layout="constrained")
         axes = figure.add_subplot()
         positions = list(range(len(points)))
