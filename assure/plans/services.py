@@ -274,11 +274,17 @@ def condition_candidates(cycle: Cycle, ccg: Organisation) -> list[Candidate]:
 @transaction.atomic
 def condition_sync(*, condition) -> int:
     """Bring the status of the plan actions made from a condition into line with it. Returns how many changed."""
-    status = CONDITION_STATUS.get(condition.status, rules.OPEN)
+    return _follow_conditions(Action.objects.filter(condition=condition))
+
+
+def _follow_conditions(actions) -> int:
+    """Bring each of `actions` (made from conditions) into line with its condition's status, in one query when
+    none has to change. Returns how many changed."""
     changed = 0
-    for action in (
-        Action.objects.filter(condition=condition).exclude(status=status).select_related("plan__organisation")
-    ):
+    for action in actions.select_related("plan__organisation", "condition"):
+        status = CONDITION_STATUS.get(action.condition.status, rules.OPEN)
+        if action.status == status:
+            continue
         before = action.as_audit()
         Action.objects.filter(pk=action.pk).update(
             status=status, version=F("version") + 1, updated_at=timezone.now()
@@ -341,12 +347,11 @@ def plan_gather(*, cycle: Cycle, ccg: Organisation, user) -> GatherOutcome:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)  # one gathering at a time per plan
     existing = set(plan.actions.exclude(source_key="").values_list("source_key", flat=True))
     added = []
+    followed = []  # conditions the plan already has an action for: their actions follow them
     for candidate in plan_candidates(cycle=cycle, ccg=ccg):
         if candidate.source_key in existing:
             if candidate.condition_id is not None:
-                from assure.decisions.models import Condition
-
-                condition_sync(condition=Condition.objects.get(pk=candidate.condition_id))
+                followed.append(candidate.condition_id)
             continue
         existing.add(candidate.source_key)
         action = _new_action(plan, candidate, user)
@@ -360,6 +365,8 @@ def plan_gather(*, cycle: Cycle, ccg: Organisation, user) -> GatherOutcome:
             context=_clip(f"Development plan action: {action.title}", 200),
             after={**action.as_audit(), "source": action.source},
         )
+    if followed:
+        _follow_conditions(Action.objects.filter(condition__in=followed))
     plan.gathered_at = timezone.now()
     plan.save(update_fields=["gathered_at", "updated_at"])
     return GatherOutcome(plan=plan, added=added)

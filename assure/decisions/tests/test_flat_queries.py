@@ -51,6 +51,15 @@ def _pages(demo, target: Assessment, condition: Condition, tokens: dict) -> dict
             {"judgement-value": "met", "judgement-rationale": "x", "judgement-version": "999"},
             {"HTTP_HX_REQUEST": "true"},
         ),
+        # a stale version, as the judgement above: the same answer on both calls (the row as it now stands)
+        "assessor rating save (htmx)": (
+            "assessor",
+            "post",
+            f"/decisions/review/{islington.public_id}/items/2.1/rating/",
+            {"rate-2.1-rating": "3", "rate-2.1-note": "Seen.", "rate-2.1-version": "999"},
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        "add a condition (form)": ("assessor", "get", f"{review}/decision/conditions/add/", None, {}),
         "decision": ("assessor", "get", f"{review}/decision/", None, {}),
         "decision form": ("assessor", "get", f"/decisions/review/{islington.public_id}/decision/", None, {}),
         "conditions (assessor)": ("assessor", "get", "/decisions/conditions/", None, {}),

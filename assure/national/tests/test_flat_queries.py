@@ -22,6 +22,9 @@ from django.test.utils import CaptureQueriesContext
 from assure.accounts.models import ApiToken, User
 from assure.national.dataset import Size, generate
 from assure.national.targets import respondent_links, targets
+from assure.partnerships.models import AgreedItem
+from assure.plans.models import Action as PlanAction
+from assure.reports.models import ReportPdf
 
 SMALL = Size(
     ccgs=2,
@@ -58,11 +61,18 @@ class Targets:
     link: str  # a respondent link to the open survey
     example: str  # a published good practice example of another organisation
     own_example: str  # the demo CCG's draft example
+    action: str | None  # an action of the demo CCG's development plan (previous cycle)
+    action_version: int
+    pdf: str | None  # the latest report PDF asked for the draft (once "CCG report PDF" has been)
+    agreed_version: int  # the version of the item's agreed rating in the review (0: none yet)
 
     @classmethod
     def find(cls, link: str = "") -> Targets:
         found = targets()
         item = found["items"][3]
+        action = PlanAction.objects.filter(plan__organisation__code=found["ccg"]).order_by("pk").first()
+        pdf = ReportPdf.objects.filter(assessment__public_id=found["draft"]).order_by("-pk").first()
+        agreed = AgreedItem.objects.filter(review__public_id=found["review"], item__code=item).first()
         return cls(
             ccg=found["ccg"],
             cycle=found["cycle"],
@@ -79,6 +89,10 @@ class Targets:
             link=link,
             example=found["example"],
             own_example=found["own_example"],
+            action=str(action.public_id) if action else None,
+            action_version=action.version if action else 0,
+            pdf=str(pdf.public_id) if pdf else None,
+            agreed_version=agreed.version if agreed else 0,
         )
 
 
@@ -260,6 +274,93 @@ PAGES = [
     Page("API good practice example", None, lambda t: f"/api/v1/good-practice/{t.example}", api=True),
     Page("API good practice, yours", LEAD, lambda t: "/api/v1/good-practice/mine", api=True),
     Page("API OpenAPI document", None, lambda t: "/api/v1/openapi.json", api=True),
+    Page("API documentation", None, lambda t: "/api/v1/docs", api=True),
+    Page("password reset sent", None, lambda t: "/accounts/password-reset/sent/"),
+    Page(
+        "password reset link (expired)",
+        None,
+        lambda t: "/accounts/password-reset/MQ/cd1234-0123456789abcdef/",
+    ),
+    Page("password reset done", None, lambda t: "/accounts/password-reset/done/"),
+    Page("latest development plan", LEAD, lambda t: f"/plans/{t.ccg}/"),
+    Page("development plan action", LEAD, lambda t: f"/plans/actions/{t.action}/"),
+    Page(
+        "development plan action status",
+        LEAD,
+        lambda t: f"/plans/actions/{t.action}/status/",
+        "post",
+        lambda t: {
+            f"action-{t.action}-status": "in_progress",
+            f"action-{t.action}-version": str(t.action_version),
+        },
+    ),
+    Page(
+        "API development plan action status",
+        LEAD,
+        lambda t: f"/api/v1/plans/actions/{t.action}/status",
+        "post",
+        lambda t: {"status": "in_progress", "version": t.action_version},
+        api=True,
+    ),
+    Page(
+        "API partnership agreed item",
+        LEAD,
+        lambda t: f"/api/v1/partnerships/{t.review}/items/{t.item}/agreed",
+        "put",
+        lambda t: {"agreed_rating": 2, "action": "", "version": t.agreed_version},
+        api=True,
+    ),
+    Page(
+        "share the self-assessment",
+        LEAD,
+        lambda t: f"/assessments/{t.submitted}/sharing/",
+        "post",
+        lambda t: {"shared": "yes"},
+    ),
+    Page(
+        "development plan gather",
+        LEAD,
+        lambda t: f"/plans/{t.ccg}/{t.previous_cycle}/gather/",
+        "post",
+        lambda t: {},
+    ),
+    Page(
+        "development plan new action",
+        LEAD,
+        lambda t: f"/plans/{t.ccg}/{t.previous_cycle}/actions/new/",
+        "post",
+        lambda t: {
+            "title": "Agree the joint plan",
+            "description": "",
+            "domain": "2",
+            "owner": "",
+            "owner_name": "Jo Bloggs",
+            "due": "31/03/2014",
+            "status": "open",
+        },
+    ),
+    Page("partnership export to Excel", LEAD, lambda t: f"/partnerships/{t.review}/export.xlsx"),
+    Page("survey results to Excel", LEAD, lambda t: f"/surveys/{t.survey}/results.xlsx"),
+    Page("survey stakeholders export", LEAD, lambda t: f"/surveys/{t.open_survey}/stakeholders.csv"),
+    Page("survey close (confirm)", LEAD, lambda t: f"/surveys/{t.open_survey}/close/"),
+    Page(
+        "survey invitations", LEAD, lambda t: f"/surveys/{t.open_survey}/invitations/", "post", lambda t: {}
+    ),
+    Page("survey reminders", LEAD, lambda t: f"/surveys/{t.open_survey}/reminders/", "post", lambda t: {}),
+    Page(
+        "API survey invitations",
+        LEAD,
+        lambda t: f"/api/v1/surveys/{t.open_survey}/invitations",
+        "post",
+        api=True,
+    ),
+    Page(
+        "API survey reminders", LEAD, lambda t: f"/api/v1/surveys/{t.open_survey}/reminders", "post", api=True
+    ),
+    Page("good practice export CSV", None, lambda t: "/good-practice/export.csv"),
+    # the PDF that "CCG report PDF" asked for (laid out at once: tasks run as they are queued here)
+    Page("CCG report PDF status", LEAD, lambda t: f"/reports/assessments/{t.draft}/pdf/{t.pdf}/"),
+    Page("CCG report PDF download", LEAD, lambda t: f"/reports/assessments/{t.draft}/pdf/{t.pdf}/report.pdf"),
 ]
 
 

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assure.assessments.models import Assessment
@@ -85,6 +87,27 @@ def test_gathering_brings_a_changed_condition_into_line(demo, decision):
     Condition.objects.filter(pk=condition.pk).update(status="discharged", discharged_on=timezone.localdate())
     services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
     assert Action.objects.get(condition=condition).status == Action.Status.DONE
+
+
+def test_gathering_again_costs_the_same_however_many_conditions_the_plan_follows(demo, decision):
+    _publish(decision)
+    services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    with CaptureQueriesContext(connection) as two:
+        services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    for number in (1, 3, 5, 6):
+        Condition.objects.create(
+            decision=decision,
+            domain=demo.cycle.framework.domains.get(number=number),
+            text=f"Condition on domain {number}",
+            support_level=Condition.SupportLevel.TOOLKIT,
+            due=timezone.localdate() + datetime.timedelta(days=30),
+            raised_on=timezone.localdate(),
+        )
+    added = services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead).added
+    assert len([a for a in added if a.source == Action.Source.CONDITION]) == 4
+    with CaptureQueriesContext(connection) as six:
+        services.plan_gather(cycle=demo.cycle, ccg=demo.ccg2, user=demo.ccg2_lead)
+    assert len(six) == len(two)
 
 
 def test_the_demo_gathers_the_conditions_of_published_decisions(demo):
