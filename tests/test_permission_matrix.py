@@ -114,7 +114,8 @@ PAGES: dict[str, str] = {
     "accounts:revoke_token":                         "visitor=302 *=405",
     "admin:index":                                   "admin=200 *=302",
     "api_not_found":                                 "*=404",
-    "api:api-root":                                  "*=404",
+    "api:api-root":                                  "*=200",
+    "api_root":                                      "*=200",
     "api:openapi-json":                              "*=200",
     "api:openapi-view":                              "*=200",
     "assessments:audit":                             "visitor=302 admin,ccg_lead=200 *=404",
@@ -384,6 +385,7 @@ def plan(w):
 
 URL_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    "api_not_found": lambda w: {"rest": "no-such-thing"},
     "accounts:revoke_token": lambda w: {"public_id": w.token.public_id},
     "frameworks:detail": lambda w: {"slug": w.framework.slug},
     "frameworks:domain": lambda w: {"slug": w.framework.slug, "number": 1},

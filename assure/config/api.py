@@ -7,6 +7,7 @@ import threading
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import Throttled
@@ -115,6 +116,18 @@ def _accept_validation_errors(responses: dict) -> None:
     declared = content.get("schema")
     if declared is not None:
         content["schema"] = {"anyOf": [declared, invalid["content"]["application/json"]["schema"]]}
+
+
+def root(request):
+    """The API's own address: where its documentation is, in JSON, rather than a page saying nothing is here."""
+    return JsonResponse(
+        {
+            "name": "Assure API",
+            "version": "1",
+            "documentation": request.build_absolute_uri(reverse("api:openapi-view")),
+            "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        }
+    )
 
 
 @csrf_exempt

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from .api import api, not_found
+from .api import api, not_found, root
 
 urlpatterns = [
     path("", include("assure.core.urls")),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("decisions/", include("assure.decisions.urls")),
     path("plans/", include("assure.plans.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", root, name="api_root"),  # before the API's own, which answers 404 there
     path("api/v1/", api.urls),
-    re_path(r"^api/v1/", not_found, name="api_not_found"),
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)$", not_found, name="api_not_found"),
 ]

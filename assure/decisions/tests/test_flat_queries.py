@@ -33,10 +33,9 @@ def _add_ccgs(demo, n: int) -> None:
         )
 
 
-def _pages(demo, target: Assessment, condition: Condition, tokens: dict) -> dict:
+def pages(demo, target: Assessment, condition: Condition, tokens: dict, islington: Assessment) -> dict:
     """name -> (client, method, path, data, headers)"""
     review = f"/decisions/review/{target.public_id}"
-    islington = Assessment.objects.get(cycle=demo.cycle, organisation__code="08H")
     api = {"HTTP_AUTHORIZATION": f"Bearer {tokens['assessor']}"}
     return {
         "queue": ("assessor", "get", "/decisions/", None, {}),
@@ -102,8 +101,9 @@ def _measure(demo, clients, tokens) -> dict[str, tuple[int, int, bool]]:
         .first()
     )
     condition = Condition.objects.filter(decision__assessment=target).order_by("pk").first()
+    islington = Assessment.objects.get(cycle=demo.cycle, organisation__code="08H")
     results = {}
-    for name, (who, method, path, data, headers) in _pages(demo, target, condition, tokens).items():
+    for name, (who, method, path, data, headers) in pages(demo, target, condition, tokens, islington).items():
         client = clients[who]
         kwargs = {"content_type": "application/json"} if method == "put" else {}
         call = getattr(client, method)

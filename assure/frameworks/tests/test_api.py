@@ -84,3 +84,16 @@ def test_the_api_documentation_page_is_served(client):
 
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_the_api_root_says_where_its_documentation_is(client):
+    response = client.get("/api/v1/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "name": "Assure API",
+        "version": "1",
+        "documentation": "http://testserver/api/v1/docs",
+        "openapi": "http://testserver/api/v1/openapi.json",
+    }
+    assert client.get(response.json()["openapi"]).status_code == 200

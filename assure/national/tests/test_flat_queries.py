@@ -20,11 +20,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assure.accounts.models import ApiToken, User
+from assure.audit.models import AuditEvent
+from assure.evidence.models import Evidence
+from assure.goodpractice.models import Example
 from assure.national.dataset import Size, generate
 from assure.national.targets import respondent_links, targets
 from assure.partnerships.models import AgreedItem
 from assure.plans.models import Action as PlanAction
 from assure.reports.models import ReportPdf
+from assure.surveys.constants import GROUP_CODES
+from assure.surveys.models import Stakeholder, Survey
 
 SMALL = Size(
     ccgs=2,
@@ -65,6 +70,12 @@ class Targets:
     action_version: int
     pdf: str | None  # the latest report PDF asked for the draft (once "CCG report PDF" has been)
     agreed_version: int  # the version of the item's agreed rating in the review (0: none yet)
+    stakeholder: str  # a stakeholder of the open survey not yet invited (once "API survey stakeholder add")
+    spare_evidence: str  # another record in the demo CCG's library than `evidence` (a link), to delete
+    token: str  # the CCG lead's token for these requests, to revoke last
+    submitted_example: (
+        str  # the demo CCG's example sent to the moderator (once "good practice submit" has been)
+    )
 
     @classmethod
     def find(cls, link: str = "") -> Targets:
@@ -73,6 +84,21 @@ class Targets:
         action = PlanAction.objects.filter(plan__organisation__code=found["ccg"]).order_by("pk").first()
         pdf = ReportPdf.objects.filter(assessment__public_id=found["draft"]).order_by("-pk").first()
         agreed = AgreedItem.objects.filter(review__public_id=found["review"], item__code=item).first()
+        stakeholder = (
+            Stakeholder.objects.filter(survey__public_id=found["open_survey"], invited_at__isnull=True)
+            .order_by("-email")
+            .first()
+        )
+        spare = (
+            Evidence.objects.filter(organisation__code=found["ccg"])
+            .exclude(public_id=found["evidence"])
+            .order_by("-title")
+            .first()
+        )
+        token = ApiToken.objects.filter(user__email=LEAD, name=TOKEN_NAME, revoked_at=None).first()
+        submitted_example = Example.objects.filter(
+            organisation__code=found["ccg"], status=Example.Status.SUBMITTED
+        ).first()
         return cls(
             ccg=found["ccg"],
             cycle=found["cycle"],
@@ -93,6 +119,10 @@ class Targets:
             action_version=action.version if action else 0,
             pdf=str(pdf.public_id) if pdf else None,
             agreed_version=agreed.version if agreed else 0,
+            stakeholder=str(stakeholder.public_id) if stakeholder else "",
+            spare_evidence=str(spare.public_id) if spare else "",
+            token=str(token.public_id) if token else "",
+            submitted_example=str(submitted_example.public_id) if submitted_example else "",
         )
 
 
@@ -102,11 +132,15 @@ class Page:
     who: str | None  # a demo login, or None for someone not signed in
     path: Callable[[Targets], str]
     method: str = "get"
-    data: Callable[[Targets], dict] | None = None
+    data: Callable[[Targets], dict | list] | None = None
     api: bool = False  # authenticate with a personal token rather than a session
     paginated: bool = False
+    # A step taken once for good (closing a survey, deleting a file): measured on its first call, the caches
+    # warmed by the pages before it, and listed after every page that needs what it changes.
+    once: bool = False
 
 
+TOKEN_NAME = "Query counts"
 LEAD = "ccg.lead@example.org"
 REGION = "region@example.org"
 ASSESSOR = "assessor@example.org"
@@ -275,6 +309,7 @@ PAGES = [
     Page("API good practice, yours", LEAD, lambda t: "/api/v1/good-practice/mine", api=True),
     Page("API OpenAPI document", None, lambda t: "/api/v1/openapi.json", api=True),
     Page("API documentation", None, lambda t: "/api/v1/docs", api=True),
+    Page("API root", None, lambda t: "/api/v1/", api=True),
     Page("password reset sent", None, lambda t: "/accounts/password-reset/sent/"),
     Page(
         "password reset link (expired)",
@@ -309,6 +344,17 @@ PAGES = [
         "put",
         lambda t: {"agreed_rating": 2, "action": "", "version": t.agreed_version},
         api=True,
+    ),
+    Page(
+        "partnership agree item",
+        LEAD,
+        lambda t: f"/partnerships/{t.review}/agree/items/{t.item}/",
+        "post",
+        lambda t: {
+            f"agree-{t.item}-agreed_rating": "2",
+            f"agree-{t.item}-action": "",
+            f"agree-{t.item}-version": str(t.agreed_version),
+        },
     ),
     Page(
         "share the self-assessment",
@@ -361,13 +407,72 @@ PAGES = [
     # the PDF that "CCG report PDF" asked for (laid out at once: tasks run as they are queued here)
     Page("CCG report PDF status", LEAD, lambda t: f"/reports/assessments/{t.draft}/pdf/{t.pdf}/"),
     Page("CCG report PDF download", LEAD, lambda t: f"/reports/assessments/{t.draft}/pdf/{t.pdf}/report.pdf"),
+    # Steps taken once for good, last.
+    Page(
+        "API survey stakeholder add",
+        LEAD,
+        lambda t: f"/api/v1/surveys/{t.open_survey}/stakeholders",
+        "post",
+        lambda t: [{"name": "Pat Doe", "email": "pat.doe@example.org", "group": GROUP_CODES[0]}],
+        api=True,
+        once=True,
+    ),
+    Page(
+        "survey stakeholder remove",
+        LEAD,
+        lambda t: f"/surveys/{t.open_survey}/stakeholders/{t.stakeholder}/remove/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
+    Page(
+        "API survey close",
+        LEAD,
+        lambda t: f"/api/v1/surveys/{t.open_survey}/close",
+        "post",
+        api=True,
+        once=True,
+    ),
+    Page(
+        "evidence delete",
+        LEAD,
+        lambda t: f"/evidence/{t.spare_evidence}/delete/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
+    Page(
+        "good practice submit",
+        LEAD,
+        lambda t: f"/good-practice/{t.own_example}/submit/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
+    Page(
+        "good practice moderate",
+        REGION,
+        lambda t: f"/good-practice/{t.submitted_example}/moderate/",
+        "post",
+        lambda t: {"decision": "approve", "note": ""},
+        once=True,
+    ),
+    Page(
+        "revoke a token",
+        LEAD,
+        lambda t: f"/accounts/tokens/{t.token}/revoke/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
+    Page("sign out", LEAD, lambda t: "/accounts/logout/", "post", lambda t: {}, once=True),
 ]
 
 
 def _request(page: Page, targets: Targets, clients: dict, tokens: dict):
     path = page.path(targets)
     data = page.data(targets) if page.data else {}
-    headers = {k: data.pop(k) for k in list(data) if k.startswith("HTTP_")}
+    headers = {k: data.pop(k) for k in list(data) if k.startswith("HTTP_")} if isinstance(data, dict) else {}
     if page.api:
         client = Client()
         if page.who:
@@ -381,26 +486,28 @@ def _request(page: Page, targets: Targets, clients: dict, tokens: dict):
     return getattr(client, page.method)(path, data, **headers)
 
 
-def _measure(size: Size) -> dict[str, tuple[int, int]]:
-    """(status code, queries) for every page, against a country of `size`."""
+def _measure(size: Size) -> tuple[dict[str, tuple[int, int, bool]], dict[str, bool]]:
+    """(status code, queries, whether it read a framework's whole document) for every page, against a country of
+    `size`; and whether each step taken once did its work (`_effects`)."""
     generate(size=size, today=TODAY)
     clients, tokens = {}, {}
     for email in {p.who for p in PAGES if p.who}:
         user = User.objects.get(email=email)
         clients[email] = Client()
         clients[email].force_login(user)
-        tokens[email] = ApiToken.issue(user=user, name="Query counts")[1]
+        tokens[email] = ApiToken.issue(user=user, name=TOKEN_NAME)[1]
     link = respondent_links(1)[0]
     results = {}
     for page in PAGES:
-        targets = Targets.find(link)  # fresh, so a save sends the item's current version
-        _request(page, targets, clients, tokens)  # once to warm caches (framework spec, content types)
+        if not page.once:
+            targets = Targets.find(link)  # fresh, so a save sends the item's current version
+            _request(page, targets, clients, tokens)  # once to warm caches (framework spec, content types)
         targets = Targets.find(link)
         with CaptureQueriesContext(connection) as queries:
             response = _request(page, targets, clients, tokens)
         document = any(DOCUMENT in q["sql"] for q in queries.captured_queries)
         results[page.name] = (response.status_code, len(queries), document)
-    return results
+    return results, _effects(clients[LEAD])
 
 
 _counts: dict[str, dict] = {}
@@ -411,9 +518,44 @@ def counts(db, demo, time_machine) -> dict[str, dict]:
     """The counts for both sizes, worked out once per test process (generating the data takes a few seconds)."""
     if not _counts:
         time_machine.move_to(datetime.datetime(2013, 6, 3, 10, 0), tick=False)
-        _counts["small"] = _measure(SMALL)
-        _counts["large"] = _measure(LARGE)
+        _counts["small"], _ = _measure(SMALL)
+        _counts["large"], _counts["effects"] = _measure(LARGE)
     return _counts
+
+
+def _effects(lead_client: Client) -> dict[str, bool]:
+    """Whether each step taken once did what it is for, in the dataset just measured: a count is only worth
+    something for the request that did the work, not one turned away."""
+    found = targets()
+    lead = User.objects.get(email=LEAD)
+    open_survey = Survey.objects.get(public_id=found["open_survey"])
+    return {
+        # the stakeholder the API added is the one the page removed
+        "API survey stakeholder add": AuditEvent.objects.filter(
+            action="stakeholders.imported", actor=lead
+        ).exists(),
+        "survey stakeholder remove": AuditEvent.objects.filter(
+            action="stakeholder.removed", actor=lead, context__contains="pat.doe@example.org"
+        ).exists()
+        and not open_survey.stakeholders.filter(email="pat.doe@example.org").exists(),
+        "API survey close": open_survey.closed_at is not None,
+        "evidence delete": AuditEvent.objects.filter(action="evidence.deleted", actor=lead).exists(),
+        "good practice submit": Example.objects.filter(
+            organisation__code=found["ccg"], submitted_at__isnull=False
+        ).exists(),
+        "good practice moderate": Example.objects.filter(
+            organisation__code=found["ccg"], status=Example.Status.PUBLISHED, moderated_by__email=REGION
+        ).exists(),
+        "revoke a token": ApiToken.objects.filter(
+            user=lead, name=TOKEN_NAME, revoked_at__isnull=False
+        ).exists(),
+        "sign out": lead_client.get("/accounts/profile/").status_code == 302,  # to the sign-in page
+    }
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.once], ids=[p.name for p in PAGES if p.once])
+def test_each_step_taken_once_did_its_work(page: Page, counts):
+    assert counts["effects"][page.name], f"{page.name} was measured, but did not do what it is for"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])

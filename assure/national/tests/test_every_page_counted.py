@@ -1,0 +1,76 @@
+"""Every page and API endpoint has its queries counted against a small and a ten times larger dataset
+(`assure/national/tests/test_flat_queries.py`, `assure/decisions/tests/test_flat_queries.py`), or is listed in
+`NOT_COUNTED` with the reason. A new URL fails this test until it is one or the other."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import fields
+from types import SimpleNamespace
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from assure.decisions.tests.test_flat_queries import pages as decision_pages
+from assure.national.tests.test_flat_queries import PAGES, Targets
+
+# Route -> why its queries are not counted. Keep it short: a route counted later must leave this list.
+NOT_COUNTED = {
+    "accounts/sso/start/": "only with an identity provider configured; it redirects to the provider",
+    "accounts/sso/callback/": "only with an identity provider configured, answering the provider's redirect",
+    "^api/v1/(?P<rest>[\\s\\S]*)$": "the API's answer to an unknown address: no query",
+    # One-way steps of a self-assessment's, review's or decision's life, whose object the national dataset does
+    # not hold in the state the step needs (every demo review is past rating, every condition already answered).
+    "api/v1/assessments/<uuidstr:id>/submit": "a one-way step (the generated draft is not complete)",
+    "api/v1/assessments/<uuidstr:id>/decision": "a one-way step (the decision of a reviewed self-assessment)",
+    "api/v1/conditions/<uuidstr:id>/response": "a one-way step of a condition",
+    "api/v1/conditions/<uuidstr:id>/discharge": "a one-way step of a condition",
+    "api/v1/conditions/<uuidstr:id>/escalate": "a one-way step of a condition",
+    "api/v1/conditions/<uuidstr:id>/review": "a one-way step of a condition",
+    "decisions/conditions/<uuid:public_id>/respond/": "a one-way step of a condition",
+    "decisions/conditions/<uuid:public_id>/act/": "a one-way step of a condition",
+    "decisions/review/<uuid:public_id>/decision/publish/": "a one-way step of a decision",
+    "api/v1/partnerships/<uuidstr:id>/items/<code>": "a side's rating: the demo reviews are past rating",
+    "api/v1/partnerships/<uuidstr:id>/release": "a one-way step: the demo reviews are past rating",
+    "partnerships/<uuid:public_id>/sides/<str:side>/items/<str:code>/": "as its API: past rating",
+    "partnerships/<uuid:public_id>/sides/<str:side>/release/": "as its API: past rating",
+    "partnerships/open/": "a one-way step: every demo CCG and HWB pair has its review",
+    "surveys/start/<uuid:cycle_id>/<str:code>/": "a one-way step: every demo CCG has its survey",
+    "api/v1/good-practice/<uuidstr:id>/submit": "the service its page uses, counted there (the demo CCG has "
+    "one draft example)",
+    "api/v1/good-practice/<uuidstr:id>/moderate": "the service its page uses, counted there (as submit)",
+    "good-practice/<uuid:public_id>/attachments/add/": "the generated examples have no attachments",
+    "good-practice/attachments/<uuid:public_id>/download/": "the generated examples have no attachments",
+    "good-practice/attachments/<uuid:public_id>/delete/": "the generated examples have no attachments",
+}
+
+
+def _routes(patterns, prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def _counted() -> set[str]:
+    """The routes the two query-count tests request, their paths built from placeholder ids."""
+    some_id = str(uuid.uuid4())
+    targets = Targets(**{f.name: some_id for f in fields(Targets)} | {"ccg": "X01", "item": "2.1"})
+    paths = [page.path(targets) for page in PAGES]
+    thing = SimpleNamespace(public_id=some_id)
+    demo = SimpleNamespace(cycle=thing)
+    paths += [
+        path for _, _, path, _, _ in decision_pages(demo, thing, thing, {"assessor": "t"}, thing).values()
+    ]
+    return {resolve(path.split("?")[0]).route for path in paths}
+
+
+def test_every_page_and_endpoint_has_its_queries_counted():
+    routes = {route for route in _routes(get_resolver().url_patterns) if not route.startswith("admin/")}
+    counted = _counted()
+    missing = sorted(routes - counted - set(NOT_COUNTED))
+    assert not missing, (
+        f"Count the queries of {missing} (test_flat_queries.py), or say in NOT_COUNTED why not"
+    )
+    assert not counted & set(NOT_COUNTED), "These are counted now: take them out of NOT_COUNTED"
+    assert set(NOT_COUNTED) <= routes, "NOT_COUNTED names routes that no longer exist"
