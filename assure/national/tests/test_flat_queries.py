@@ -73,9 +73,7 @@ class Targets:
     stakeholder: str  # a stakeholder of the open survey not yet invited (once "API survey stakeholder add")
     spare_evidence: str  # another record in the demo CCG's library than `evidence` (a link), to delete
     token: str  # the CCG lead's token for these requests, to revoke last
-    submitted_example: (
-        str  # the demo CCG's example sent to the moderator (once "good practice submit" has been)
-    )
+    submitted_example: str  # the demo CCG's example with the moderator (after "good practice submit")
 
     @classmethod
     def find(cls, link: str = "") -> Targets:
@@ -532,7 +530,7 @@ def _effects(lead_client: Client) -> dict[str, bool]:
     return {
         # the stakeholder the API added is the one the page removed
         "API survey stakeholder add": AuditEvent.objects.filter(
-            action="stakeholders.imported", actor=lead
+            action="stakeholders.imported", actor=lead, after__added=1
         ).exists(),
         "survey stakeholder remove": AuditEvent.objects.filter(
             action="stakeholder.removed", actor=lead, context__contains="pat.doe@example.org"
