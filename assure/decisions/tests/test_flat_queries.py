@@ -279,20 +279,14 @@ def _measure(demo, clients, tokens) -> tuple[dict[str, tuple[int, int, bool]], d
     requests = {**pages(demo, target, condition, tokens, islington), **steps(fresh, tokens)}
     results = {}
     for name, (who, method, path, data, headers) in requests.items():
-        client = clients[who]
-        kwargs = {"content_type": "application/json"} if method == "put" else {}
-        call = getattr(client, method)
+        call = getattr(clients[who], method)
 
-        def request(call=call, path=path, data=data, kwargs=kwargs, headers=headers):
-            if data is None:
+        def request(call=call, path=path, data=data, headers=headers):
+            body = data() if callable(data) else data
+            if body is None:
                 return call(path, **headers)
-            if callable(data):
-                body = data()
-                json_body = isinstance(body, str)
-                return call(
-                    path, body, **({"content_type": "application/json"} if json_body else {}), **headers
-                )
-            return call(path, data, **kwargs, **headers)
+            json_body = {"content_type": "application/json"} if isinstance(body, str) else {}
+            return call(path, body, **json_body, **headers)
 
         if name not in ONCE:
             request()

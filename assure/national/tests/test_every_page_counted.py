@@ -45,7 +45,8 @@ def _routes(patterns, prefix: str = ""):
 
 
 def _counted() -> set[str]:
-    """The routes the two query-count tests request, their paths built from placeholder ids."""
+    """The routes the two query-count tests request: their paths are built here from made-up ids, which is
+    enough to resolve each to its route."""
     some_id = str(uuid.uuid4())
     targets = Targets(**{f.name: some_id for f in fields(Targets)} | {"ccg": "X01", "item": "2.1"})
     paths = [page.path(targets) for page in PAGES]
