@@ -19,20 +19,6 @@ NOT_COUNTED = {
     "accounts/sso/start/": "only with an identity provider configured; it redirects to the provider",
     "accounts/sso/callback/": "only with an identity provider configured, answering the provider's redirect",
     "^api/v1/(?P<rest>[\\s\\S]*)$": "the API's answer to an unknown address: no query",
-    # One-way steps whose object the national dataset does not hold in the state the step needs.
-    "api/v1/assessments/<uuidstr:id>/submit": "a one-way step (the generated draft is not complete)",
-    "api/v1/partnerships/<uuidstr:id>/items/<code>": "a side's rating: the demo reviews are past rating",
-    "api/v1/partnerships/<uuidstr:id>/release": "a one-way step: the demo reviews are past rating",
-    "partnerships/<uuid:public_id>/sides/<str:side>/items/<str:code>/": "as its API: past rating",
-    "partnerships/<uuid:public_id>/sides/<str:side>/release/": "as its API: past rating",
-    "partnerships/open/": "a one-way step: every demo CCG and HWB pair has its review",
-    "surveys/start/<uuid:cycle_id>/<str:code>/": "a one-way step: every demo CCG has its survey",
-    "api/v1/good-practice/<uuidstr:id>/submit": "the service its page uses, counted there (the demo CCG has "
-    "one draft example)",
-    "api/v1/good-practice/<uuidstr:id>/moderate": "the service its page uses, counted there (as submit)",
-    "good-practice/<uuid:public_id>/attachments/add/": "the generated examples have no attachments",
-    "good-practice/attachments/<uuid:public_id>/download/": "the generated examples have no attachments",
-    "good-practice/attachments/<uuid:public_id>/delete/": "the generated examples have no attachments",
 }
 
 

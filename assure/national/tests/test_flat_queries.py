@@ -15,17 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assure.accounts.models import ApiToken, User
+from assure.assessments.models import Assessment, ItemResponse
 from assure.audit.models import AuditEvent
+from assure.cycles.models import Cycle
 from assure.evidence.models import Evidence
-from assure.goodpractice.models import Example
-from assure.national.dataset import Size, generate
-from assure.national.targets import respondent_links, targets
-from assure.partnerships.models import AgreedItem
+from assure.goodpractice.models import Attachment, Example
+from assure.national.dataset import CYCLE_NAMES, PDF, Size, generate
+from assure.national.targets import DEMO_CCG, respondent_links, targets
+from assure.organisations.models import Organisation
+from assure.partnerships.models import AgreedItem, PartnershipReview, SideRating
 from assure.plans.models import Action as PlanAction
 from assure.reports.models import ReportPdf
 from assure.surveys.constants import GROUP_CODES
@@ -74,6 +78,16 @@ class Targets:
     spare_evidence: str  # another record in the demo CCG's library than `evidence` (a link), to delete
     token: str  # the CCG lead's token for these requests, to revoke last
     submitted_example: str  # the demo CCG's example with the moderator (after "good practice submit")
+    hwb: str  # the code of the demo CCG's partner HWB in `review`
+    attachment: str  # a file attached to the demo CCG's draft example (after "good practice attachment add")
+    # What "partnership review open" acts on and opens: a cycle the demo CCG has just joined (`_add_cycle`), and
+    # the review of the demo pair in it, still being rated: an item of it, and that item's version on each side
+    new_cycle: str
+    new_review: str
+    side_item: str
+    ccg_side_version: int
+    hwb_side_version: int
+    api_example: str  # a draft example of the demo CCG for the API steps (`_add_example`)
 
     @classmethod
     def find(cls, link: str = "") -> Targets:
@@ -94,9 +108,22 @@ class Targets:
             .first()
         )
         token = ApiToken.objects.filter(user__email=LEAD, name=TOKEN_NAME, revoked_at=None).first()
-        submitted_example = Example.objects.filter(
-            organisation__code=found["ccg"], status=Example.Status.SUBMITTED
-        ).first()
+        submitted_example = (
+            Example.objects.filter(organisation__code=found["ccg"], status=Example.Status.SUBMITTED)
+            .exclude(title=API_EXAMPLE)
+            .first()
+        )
+        attachment = Attachment.objects.filter(example__public_id=found["own_example"]).first()
+        new_cycle = Cycle.objects.filter(name=NEW_CYCLE).first()
+        review = PartnershipReview.objects.select_related("hwb").get(public_id=found["review"])
+        new_review = PartnershipReview.objects.filter(cycle=new_cycle, ccg__code=found["ccg"]).first()
+        side = {}
+        if new_review:
+            first = SideRating.objects.filter(review=new_review).order_by(
+                "item__domain__number", "item__position"
+            )
+            side = {r.side: r for r in first.filter(item=first[0].item)}
+        api_example = Example.objects.filter(organisation__code=found["ccg"], title=API_EXAMPLE).first()
         return cls(
             ccg=found["ccg"],
             cycle=found["cycle"],
@@ -121,6 +148,14 @@ class Targets:
             spare_evidence=str(spare.public_id) if spare else "",
             token=str(token.public_id) if token else "",
             submitted_example=str(submitted_example.public_id) if submitted_example else "",
+            hwb=review.hwb.code,
+            attachment=str(attachment.public_id) if attachment else "",
+            new_cycle=str(new_cycle.public_id) if new_cycle else "",
+            new_review=str(new_review.public_id) if new_review else "",
+            side_item=side["ccg"].item.code if side else "",
+            ccg_side_version=side["ccg"].version if side else 0,
+            hwb_side_version=side["hwb"].version if side else 0,
+            api_example=str(api_example.public_id) if api_example else "",
         )
 
 
@@ -136,6 +171,9 @@ class Page:
     # A step taken once for good (closing a survey, deleting a file): measured on its first call, the caches
     # warmed by the pages before it, and listed after every page that needs what it changes.
     once: bool = False
+    # Puts the data in the state the page needs, where the generated country does not hold it: called once,
+    # before the page is first requested, outside the count.
+    before: Callable[[], None] | None = None
 
 
 TOKEN_NAME = "Query counts"
@@ -144,6 +182,56 @@ REGION = "region@example.org"
 ASSESSOR = "assessor@example.org"
 HWB = "hwb.lead@example.org"
 ADMIN = "admin@example.org"
+NEW_CYCLE = "Query counts: a cycle just begun"
+API_EXAMPLE = "Query counts: an example sent over the API"
+
+
+def _add_cycle() -> None:
+    """A cycle the demo CCG has just joined: no self-assessment, partnership review or survey in it yet."""
+    open_cycle = Cycle.objects.get(name=CYCLE_NAMES[-1])
+    cycle = Cycle.objects.create(
+        name=NEW_CYCLE,
+        kind=Cycle.Kind.ANNUAL_ASSURANCE,
+        framework=open_cycle.framework,
+        starts_on=open_cycle.starts_on,
+        ends_on=open_cycle.ends_on,
+    )
+    cycle.ccgs.add(Organisation.objects.get(code=DEMO_CCG))
+
+
+def _rate_side(side: str):
+    """Every item of one side of the review opened in the new cycle rated, so that the side can be released."""
+
+    def rate() -> None:
+        SideRating.objects.filter(review__cycle__name=NEW_CYCLE, side=side, rating__isnull=True).update(
+            rating=2, version=1
+        )
+
+    return rate
+
+
+def _add_example() -> None:
+    """A second draft example of the demo CCG, for the API to submit and moderate."""
+    own = Example.objects.filter(organisation__code=DEMO_CCG).order_by("pk").first()
+    example = Example.objects.create(
+        organisation=own.organisation,
+        framework=own.framework,
+        title=API_EXAMPLE,
+        summary=own.summary,
+        what_we_did=own.what_we_did,
+        results=own.results,
+        contact_name=own.contact_name,
+        contact_email=own.contact_email,
+        created_by=own.created_by,
+    )
+    example.domains.set(own.domains.all())
+
+
+def _complete_draft() -> None:
+    """The demo CCG's draft in the open cycle made ready to submit: every item rated, nothing left unconfirmed."""
+    draft = Assessment.objects.get(organisation__code=DEMO_CCG, cycle__name=CYCLE_NAMES[-1])
+    ItemResponse.objects.filter(assessment=draft, rating__isnull=True, not_applicable=False).update(rating=2)
+    ItemResponse.objects.filter(assessment=draft, carried_over=True).update(carried_over=False)
 
 
 def _item_form(t: Targets) -> dict:
@@ -440,6 +528,32 @@ PAGES = [
         once=True,
     ),
     Page(
+        "good practice attachment add (form)",
+        LEAD,
+        lambda t: f"/good-practice/{t.own_example}/attachments/add/",
+    ),
+    Page(
+        "good practice attachment add",
+        LEAD,
+        lambda t: f"/good-practice/{t.own_example}/attachments/add/",
+        "post",
+        lambda t: {"file": SimpleUploadedFile("costs.pdf", PDF, content_type="application/pdf")},
+        once=True,
+    ),
+    Page(
+        "good practice attachment download",
+        LEAD,
+        lambda t: f"/good-practice/attachments/{t.attachment}/download/",
+    ),
+    Page(
+        "good practice attachment delete",
+        LEAD,
+        lambda t: f"/good-practice/attachments/{t.attachment}/delete/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
+    Page(
         "good practice submit",
         LEAD,
         lambda t: f"/good-practice/{t.own_example}/submit/",
@@ -454,6 +568,99 @@ PAGES = [
         "post",
         lambda t: {"decision": "approve", "note": ""},
         once=True,
+    ),
+    Page(
+        "API good practice submit",
+        LEAD,
+        lambda t: f"/api/v1/good-practice/{t.api_example}/submit",
+        "post",
+        api=True,
+        once=True,
+        before=_add_example,
+    ),
+    Page(
+        "API good practice moderate",
+        REGION,
+        lambda t: f"/api/v1/good-practice/{t.api_example}/moderate",
+        "post",
+        lambda t: {"decision": "request_changes", "note": "Say what it cost."},
+        api=True,
+        once=True,
+    ),
+    Page(
+        "partnership review open",
+        LEAD,
+        lambda t: "/partnerships/open/",
+        "post",
+        lambda t: {"cycle": t.new_cycle, "ccg": t.ccg, "hwb": t.hwb},
+        once=True,
+        before=_add_cycle,
+    ),
+    Page(
+        "partnership side rating",
+        LEAD,
+        lambda t: f"/partnerships/{t.new_review}/sides/ccg/items/{t.side_item}/",
+        "post",
+        lambda t: {
+            f"item-{t.side_item}-rating": "3",
+            f"item-{t.side_item}-comment": "Seen at the board.",
+            f"item-{t.side_item}-version": str(t.ccg_side_version),
+        },
+    ),
+    Page(
+        "partnership side rating (htmx)",
+        LEAD,
+        lambda t: f"/partnerships/{t.new_review}/sides/ccg/items/{t.side_item}/",
+        "post",
+        lambda t: {
+            f"item-{t.side_item}-rating": "2",
+            f"item-{t.side_item}-comment": "Seen at the board again.",
+            f"item-{t.side_item}-version": str(t.ccg_side_version),
+            "HTTP_HX_REQUEST": "true",
+        },
+    ),
+    Page(
+        "API partnership side rating",
+        HWB,
+        lambda t: f"/api/v1/partnerships/{t.new_review}/items/{t.side_item}",
+        "put",
+        lambda t: {"rating": 2, "comment": "", "version": t.hwb_side_version},
+        api=True,
+    ),
+    Page(
+        "partnership side release",
+        LEAD,
+        lambda t: f"/partnerships/{t.new_review}/sides/ccg/release/",
+        "post",
+        lambda t: {},
+        once=True,
+        before=_rate_side("ccg"),
+    ),
+    Page(
+        "API partnership side release",
+        HWB,
+        lambda t: f"/api/v1/partnerships/{t.new_review}/release",
+        "post",
+        api=True,
+        once=True,
+        before=_rate_side("hwb"),
+    ),
+    Page(
+        "survey start",
+        LEAD,
+        lambda t: f"/surveys/start/{t.new_cycle}/{t.ccg}/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
+    Page(
+        "API self-assessment submit",
+        LEAD,
+        lambda t: f"/api/v1/assessments/{t.draft}/submit",
+        "post",
+        api=True,
+        once=True,
+        before=_complete_draft,
     ),
     Page(
         "revoke a token",
@@ -497,6 +704,8 @@ def _measure(size: Size) -> tuple[dict[str, tuple[int, int, bool]], dict[str, bo
     link = respondent_links(1)[0]
     results = {}
     for page in PAGES:
+        if page.before:
+            page.before()
         if not page.once:
             targets = Targets.find(link)  # fresh, so a save sends the item's current version
             _request(page, targets, clients, tokens)  # once to warm caches (framework spec, content types)
@@ -527,6 +736,7 @@ def _effects(lead_client: Client) -> dict[str, bool]:
     found = targets()
     lead = User.objects.get(email=LEAD)
     open_survey = Survey.objects.get(public_id=found["open_survey"])
+    new_review = PartnershipReview.objects.filter(cycle__name=NEW_CYCLE, ccg__code=found["ccg"]).first()
     return {
         # the stakeholder the API added is the one the page removed
         "API survey stakeholder add": AuditEvent.objects.filter(
@@ -544,6 +754,27 @@ def _effects(lead_client: Client) -> dict[str, bool]:
         "good practice moderate": Example.objects.filter(
             organisation__code=found["ccg"], status=Example.Status.PUBLISHED, moderated_by__email=REGION
         ).exists(),
+        "good practice attachment add": AuditEvent.objects.filter(
+            action="goodpractice.attachment_added", actor=lead
+        ).exists(),
+        "good practice attachment delete": AuditEvent.objects.filter(
+            action="goodpractice.attachment_removed", actor=lead
+        ).exists()
+        and not Attachment.objects.filter(example__organisation__code=found["ccg"]).exists(),
+        "API good practice submit": Example.objects.filter(
+            title=API_EXAMPLE, submitted_at__isnull=False
+        ).exists(),
+        "API good practice moderate": Example.objects.filter(
+            title=API_EXAMPLE, status=Example.Status.CHANGES_REQUESTED, moderated_by__email=REGION
+        ).exists(),
+        "partnership review open": new_review is not None,
+        "partnership side release": bool(new_review and new_review.ccg_released_at),
+        "API partnership side release": bool(new_review and new_review.hwb_released_at),
+        "survey start": Survey.objects.filter(
+            cycle__name=NEW_CYCLE, organisation__code=found["ccg"]
+        ).exists(),
+        "API self-assessment submit": Assessment.objects.get(public_id=found["draft"]).status
+        == Assessment.Status.SUBMITTED,
         "revoke a token": ApiToken.objects.filter(
             user=lead, name=TOKEN_NAME, revoked_at__isnull=False
         ).exists(),
