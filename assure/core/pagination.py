@@ -61,15 +61,19 @@ class Rows:
 
 
 class Pages:
-    """A list the paginator reads a page at a time through `read(slice)`, counting it with `count()`: for lists
-    built from several queries at once (the assessor queue), each asked for one page's rows."""
+    """A list a paginator (the API's, or Django's for a page) reads a page at a time through `read(slice)`,
+    counting it with `count()`: for lists built from several queries at once (the assessor queue), each asked for
+    one page's rows."""
 
     def __init__(self, count: Callable[[], int], read: Callable[[slice], list]) -> None:
         self.count = count
         self.read = read
 
-    def all(self) -> Pages:  # what the paginator calls before counting
+    def all(self) -> Pages:  # what the API's paginator calls before counting
         return self
+
+    def __len__(self) -> int:  # how Django's paginator counts it
+        return self.count()
 
     def __getitem__(self, page: slice) -> list:
         return self.read(page)

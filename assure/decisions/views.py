@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assure.assessments.models import Assessment
 from assure.core import permissions
+from assure.core.pagination import Pages
 from assure.core.templatetags.nhsuk import domid
 from assure.core.views import login_required_get
 from assure.cycles.models import Cycle
@@ -41,6 +42,7 @@ from .forms import (
 from .models import Condition, ConditionEvent, Decision
 
 CONDITIONS_PER_PAGE = 50
+QUEUE_PER_PAGE = 100  # a region's CCGs in one cycle fit on one page
 
 CONDITION_ROWS = 3  # blank condition rows offered with a new decision
 # A decision's conditions, prefetched with the decision (itself read through visible_to, or published).
@@ -131,12 +133,21 @@ def queue(request):
             chosen = next(c for c in cycles if c.public_id == uuid.UUID(wanted))
         except (ValueError, StopIteration):
             raise Http404("No such cycle") from None
-    rows = queries.queue(request.user, cycles=[chosen] if chosen else cycles) if cycles else []
+    shown = [chosen] if chosen else cycles
+    page = Paginator(
+        Pages(
+            lambda: queries.queue_length(request.user, cycles=shown),
+            lambda rows: queries.queue(request.user, cycles=shown, page=rows),
+        ),
+        QUEUE_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "decisions/queue.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
+            "params": urlencode({"cycle": chosen.public_id}) if chosen else "",
             "cycles": cycles,
             "chosen": chosen,
             "crumbs": [("Home", reverse("core:home"))],

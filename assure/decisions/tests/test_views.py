@@ -55,6 +55,36 @@ def test_the_queue_is_not_for_ccgs_hwbs_or_outsiders(request, who):
     assert request.getfixturevalue(who).get(reverse("decisions:queue")).status_code == 404
 
 
+def _queue_rows(client, **params) -> list[str]:
+    """The queue table's rows (a CCG in a cycle each), in order."""
+    response = client.get(reverse("decisions:queue"), params)
+    assert response.status_code == 200
+    return re.findall(r"<tr><td>.*?</tr>", response.content.decode())
+
+
+def test_the_queue_comes_in_pages_that_together_are_the_whole_queue(
+    assessor_client, demo, monkeypatch, django_assert_max_num_queries
+):
+    whole = _queue_rows(assessor_client)
+    assert len(whole) >= 5
+    monkeypatch.setattr("assure.decisions.views.QUEUE_PER_PAGE", 2)
+    with django_assert_max_num_queries(20):
+        first = assessor_client.get(reverse("decisions:queue"))
+    text = page_text(first)
+    assert f"CCGs in your cycles: 1 to 2 of {len(whole)}" in text
+    assert 'rel="next"' in first.content.decode() and "page=2" in first.content.decode()
+    pages = [_queue_rows(assessor_client, page=n) for n in range(1, (len(whole) + 1) // 2 + 1)]
+    assert [name for page in pages for name in page] == whole
+    assert all(len(page) == 2 for page in pages[:-1])
+
+
+def test_the_queue_keeps_the_chosen_cycle_from_page_to_page(assessor_client, demo, monkeypatch):
+    monkeypatch.setattr("assure.decisions.views.QUEUE_PER_PAGE", 2)
+    cycle = str(demo.cycle.public_id)
+    page = assessor_client.get(reverse("decisions:queue"), {"cycle": cycle}).content.decode()
+    assert f"?cycle={cycle}&amp;page=2" in page
+
+
 def test_the_queue_filters_by_cycle(assessor_client, demo, elsewhere):
     response = assessor_client.get(reverse("decisions:queue"), {"cycle": str(demo.cycle.public_id)})
     assert response.status_code == 200
