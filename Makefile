@@ -63,6 +63,7 @@ worker: install
 test: install ## The whole suite on SQLite (unit, integration); browser tests run in test-system
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint assure --lint
 	DJANGO_SETTINGS_MODULE=assure.config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=assure.config.settings.test $(PY) manage.py check --fail-level WARNING
 	$(BIN)/pytest -n 2 -q
