@@ -320,6 +320,8 @@ API: dict[str, str] = {
     "POST /api/v1/assessments/{id}/submit":          "visitor=401 admin,ccg_staff=403 ccg_lead=409 *=404",
     "POST /api/v1/good-practice":                    "visitor=401 admin,region_lead,assessor=403 *=201",
     "POST /api/v1/good-practice/{id}/moderate":      "visitor=401 admin,region_lead=200 *=404",
+    "POST /api/v1/good-practice/{id}/attachments":   "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=201 *=404",
+    "DELETE /api/v1/good-practice/attachments/{id}": "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=204 *=404",
     "POST /api/v1/good-practice/{id}/submit":        "visitor=401 admin,region_lead=403 ccg_lead,ccg_staff=200 *=404",
     "POST /api/v1/partnerships/{id}/release":        "visitor=401 ccg_lead,hwb_lead=409 ccg_staff,hwb_member=403 *=404",
     "GET /api/v1/plans/{ccg_code}":                  "visitor=401 outsider,ccg2_lead=404 *=200",
@@ -526,6 +528,8 @@ API_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "/api/v1/good-practice/{id}": lambda w: {"id": w.camden_example.public_id},
     "/api/v1/good-practice/{id}/submit": lambda w: {"id": w.camden_example.public_id},
     "/api/v1/good-practice/{id}/moderate": lambda w: {"id": w.awaiting.public_id},
+    "/api/v1/good-practice/{id}/attachments": lambda w: {"id": w.camden_example.public_id},
+    "/api/v1/good-practice/attachments/{id}": lambda w: {"id": w.camden_attachment.public_id},
     "/api/v1/assessments/{id}/judgements/{domain}": lambda w: {"id": w.submitted.public_id, "domain": "1"},
     "/api/v1/assessments/{id}/decision": lambda w: {"id": w.submitted.public_id},
     "/api/v1/conditions/{id}/response": lambda w: {"id": w.open_condition.public_id},
@@ -631,6 +635,9 @@ API_BODIES: dict[str, Callable[[SimpleNamespace], dict]] = {
     },
     "POST /api/v1/conditions/{id}/review": lambda w: {
         "json": {"note": "On track.", "version": w.open_condition.version}
+    },
+    "POST /api/v1/good-practice/{id}/attachments": lambda w: {
+        "form": {"file": SimpleUploadedFile("minutes.csv", b"Month,Actions\r\nMay,3\r\n", "text/csv")}
     },
     "POST /api/v1/assessments/{id}/evidence": lambda w: {
         "form": {
@@ -928,6 +935,9 @@ def test_api(world, operation, db):
     def call(person: str) -> int:
         headers = {} if person == "visitor" else {"Authorization": f"Bearer {world.tokens[person]}"}
         if "form" in body:
+            for value in body["form"].values():
+                if hasattr(value, "seek"):
+                    value.seek(0)  # a file, read again by each person's request
             data = {"data": body["form"]}
         elif method in {"POST", "PUT", "PATCH"}:
             data = {"data": json.dumps(body.get("json", {})), "content_type": "application/json"}

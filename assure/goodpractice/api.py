@@ -18,16 +18,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from assure.assessments.api import InvalidOut, Message
 from assure.config.api import PersonalToken
 from assure.core import permissions
+from assure.evidence.filetypes import ALLOWED_EXTENSIONS, UploadRejected
 from assure.frameworks.models import Domain, Item, Theme
 from assure.organisations.models import Organisation
 
 from . import services
-from .models import Example, theme_code
+from .forms import AttachmentForm
+from .models import Attachment, Example, theme_code
 from .search import Filters, search_examples
 
 router = Router(tags=["good practice"])
@@ -60,6 +63,16 @@ class ThemeRef(Schema):
     title: str
 
 
+class AttachmentOut(Schema):
+    id: str = Field(
+        description="The file's public id, to remove it with `DELETE /good-practice/attachments/{id}`."
+    )
+    file_name: str
+    content_type: str
+    size: int = Field(description="In bytes.")
+    download_url: str
+
+
 class ExampleOut(Schema):
     id: str = Field(description="The example's public id.")
     title: str
@@ -74,6 +87,7 @@ class ExampleOut(Schema):
     themes: list[ThemeRef]
     items: list[str] = Field(description="Codes of the items it is tagged with.")
     attachments: list[str] = Field(description="Download addresses of its files.")
+    files: list[AttachmentOut] = Field(description="Its files, in the order they were added.")
     published_at: datetime.datetime | None
     url: str = Field(description="The example's web page.")
 
@@ -144,16 +158,28 @@ def _out(example: Example, *, note: bool = False) -> dict:
         "domains": [d.number for d in example.domains.all()],
         "themes": [{"code": theme_code(t), "title": t.title} for t in example.themes.all()],
         "items": [i.code for i in example.items.all()],
-        "attachments": [
-            settings.SITE_URL + reverse("goodpractice:download", args=[a.public_id])
-            for a in example.attachments.all()
-        ],
+        "attachments": [_download_url(a) for a in example.attachments.all()],
+        "files": [_attachment_out(a) for a in example.attachments.all()],
         "published_at": example.published_at,
         "url": settings.SITE_URL + reverse("goodpractice:detail", args=[example.public_id]),
     }
     if note:
         out["moderation_note"] = example.moderation_note
     return out
+
+
+def _download_url(attachment: Attachment) -> str:
+    return settings.SITE_URL + reverse("goodpractice:download", args=[attachment.public_id])
+
+
+def _attachment_out(attachment: Attachment) -> dict:
+    return {
+        "id": str(attachment.public_id),
+        "file_name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "download_url": _download_url(attachment),
+    }
 
 
 def _example(request, public_id: UUID) -> Example:
@@ -340,3 +366,65 @@ def example_moderate(request, id: UUID, payload: ModerationIn):
     except services.InvalidTransition as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, _detail(request, _example(request, id)))
+
+
+@router.post(
+    "/{uuid:id}/attachments",
+    response={201: AttachmentOut, 403: Message, 404: Message, 409: Message, 422: InvalidOut},
+    summary="Attach a file to a draft, or to an example the moderator sent back",
+    description=(
+        "Send `multipart/form-data` with the `file`. It is published with the example. "
+        f"Accepted files: {', '.join(ALLOWED_EXTENSIONS)}, checked by their content, not their name; at most "
+        f"{services.MAX_ATTACHMENTS} to an example. An empty, oversized, disguised (an executable renamed `.pdf`) "
+        "or path-tricking file, or one too many, is refused with `422` and a message in `errors.file`; nothing is "
+        "stored. `409` once the example is with the moderator or published."
+    ),
+)
+def attachment_create(request, id: UUID, file: File[UploadedFile] = None):
+    # Not `_example`: its prefetched files would stand in the audit record for the files after the upload.
+    example = get_object_or_404(Example.objects.visible_to(request.auth), public_id=id)
+    if not permissions.can_submit_good_practice(request.auth, example.organisation_id):
+        return Status(403, {"detail": "Only the organisation's own people can add files to its examples."})
+    if not example.is_editable:
+        return Status(
+            409, {"detail": "Files can be added only while the example is a draft or being changed."}
+        )
+    form = AttachmentForm({}, {"file": file} if file is not None else {})
+    if not form.is_valid():
+        return Status(422, _file_invalid(" ".join(form.errors["file"])))
+    try:
+        attachment = services.attachment_add(
+            example=example, user=request.auth, upload=form.cleaned_data["file"]
+        )
+    except UploadRejected as exc:
+        return Status(422, _file_invalid(str(exc)))
+    except (PermissionDenied, services.InvalidTransition) as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, _attachment_out(attachment))
+
+
+def _file_invalid(message: str) -> dict:
+    return {
+        "detail": [{"loc": ["form", "file"], "msg": message, "type": "value_error"}],
+        "errors": {"file": message},
+    }
+
+
+@router.delete(
+    "/attachments/{uuid:id}",
+    response={204: None, 403: Message, 404: Message, 409: Message},
+    summary="Remove a file from a draft, or from an example the moderator sent back",
+)
+def attachment_remove(request, id: UUID):
+    """The organisation's own people only (`403` for others who can see the example); `409` once the example is
+    with the moderator or published."""
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.auth).select_related("example"), public_id=id
+    )
+    if not permissions.can_submit_good_practice(request.auth, attachment.example.organisation_id):
+        return Status(403, {"detail": "Only the organisation's own people can remove its examples' files."})
+    try:
+        services.attachment_delete(attachment=attachment, user=request.auth)
+    except PermissionDenied as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(204, None)

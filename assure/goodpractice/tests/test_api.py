@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assure.audit.models import AuditEvent
+from assure.goodpractice import services
 from assure.goodpractice.models import Example
 
 from .factories import ExampleFactory
 
 BASE = "/api/v1/good-practice"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _payload(**changes) -> dict:
@@ -153,3 +157,99 @@ def test_another_organisation_cannot_change_or_submit_an_example(gp, client, tok
     url = f"{BASE}/{gp.draft.public_id}"
     assert client.put(url, _payload(), content_type="application/json", headers=other).status_code == 404
     assert client.post(f"{url}/submit", headers=other).status_code == 404
+
+
+# Files ------------------------------------------------------------------------------------------------------------
+
+
+def _upload(client, example, token, name="costs.pdf", content=PDF):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    files = {"file": SimpleUploadedFile(name, content)} if content is not None else {}
+    return client.post(f"{BASE}/{example.public_id}/attachments", files, headers=headers)
+
+
+def test_a_file_is_attached_listed_and_removed_through_the_api(gp, client, token_for, demo):
+    token = token_for(demo.ccg_staff)
+    added = _upload(client, gp.draft, token)
+    assert added.status_code == 201, added.content
+    body = added.json()
+    assert body["file_name"] == "costs.pdf" and body["content_type"] == "application/pdf"
+    assert body["size"] == len(PDF) and body["download_url"].endswith(f"/attachments/{body['id']}/download/")
+
+    detail = client.get(f"{BASE}/{gp.draft.public_id}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert detail["files"] == [body] and detail["attachments"] == [body["download_url"]]
+    added = AuditEvent.objects.get(action="goodpractice.attachment_added", actor=demo.ccg_staff)
+    assert (added.before["attachments"], added.after["attachments"]) == ([], ["costs.pdf"])
+
+    removed = client.delete(f"{BASE}/attachments/{body['id']}", headers={"Authorization": f"Bearer {token}"})
+    assert removed.status_code == 204
+    assert not gp.draft.attachments.exists()
+    removed = AuditEvent.objects.get(action="goodpractice.attachment_removed", actor=demo.ccg_staff)
+    assert (removed.before["attachments"], removed.after["attachments"]) == (["costs.pdf"], [])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.pdf", b"MZ\x90 not a pdf", "is not a PDF file"),
+        ("empty.pdf", b"", "The selected file is empty"),
+        ("tool.exe", b"MZ\x90", "must be one of these types"),
+        ("notes.pdf", None, "Select a file to upload"),
+    ],
+)
+def test_a_refused_file_is_422_naming_what_was_wrong_and_nothing_is_stored(
+    gp, client, token_for, demo, name, content, message
+):
+    response = _upload(client, gp.draft, token_for(demo.ccg_lead), name, content)
+    assert response.status_code == 422
+    assert message in response.json()["errors"]["file"]
+    assert not gp.draft.attachments.exists()
+
+
+def test_an_oversized_file_is_refused(gp, client, token_for, demo, settings):
+    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    response = _upload(client, gp.draft, token_for(demo.ccg_lead), content=PDF + b" " * (1024 * 1024))
+    assert response.status_code == 422 and "file" in response.json()["errors"]
+    assert not gp.draft.attachments.exists()
+
+
+def test_one_file_too_many_is_refused(gp, client, token_for, demo, monkeypatch):
+    monkeypatch.setattr(services, "MAX_ATTACHMENTS", 1)
+    token = token_for(demo.ccg_lead)
+    assert _upload(client, gp.draft, token).status_code == 201
+    response = _upload(client, gp.draft, token)
+    assert response.status_code == 422 and "at most 1 files" in response.json()["errors"]["file"]
+    assert gp.draft.attachments.count() == 1
+
+
+def test_files_are_added_and_removed_only_while_the_example_can_change(gp, client, token_for, demo):
+    token = token_for(demo.ccg_lead)
+    assert _upload(client, gp.submitted, token).status_code == 409
+    attachment = services.attachment_add(
+        example=gp.draft, user=demo.ccg_lead, upload=SimpleUploadedFile("costs.pdf", PDF)
+    )
+    services.example_submit(example=gp.draft, user=demo.ccg_lead)
+    removed = client.delete(
+        f"{BASE}/attachments/{attachment.public_id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert removed.status_code == 409
+    assert gp.draft.attachments.count() == 1 and gp.submitted.attachments.count() == 0
+
+
+def test_only_the_organisations_people_add_or_remove_files(gp, client, token_for, demo):
+    attachment = services.attachment_add(
+        example=gp.draft, user=demo.ccg_lead, upload=SimpleUploadedFile("costs.pdf", PDF)
+    )
+    url = f"{BASE}/attachments/{attachment.public_id}"
+    # another CCG of the region, and an HWB, do not see Camden's draft at all
+    for person in (demo.ccg2_lead, demo.hwb_lead, demo.assessor):
+        token = token_for(person)
+        assert _upload(client, gp.draft, token).status_code == 404
+        assert client.delete(url, headers={"Authorization": f"Bearer {token}"}).status_code == 404
+    # a platform admin sees it, but it is not theirs to change
+    admin = token_for(demo.admin)
+    assert _upload(client, gp.draft, admin).status_code == 403
+    assert client.delete(url, headers={"Authorization": f"Bearer {admin}"}).status_code == 403
+    assert _upload(client, gp.draft, None).status_code == 401
+    assert client.delete(url).status_code == 401
+    assert list(gp.draft.attachments.all()) == [attachment]

@@ -554,6 +554,23 @@ PAGES = [
         once=True,
     ),
     Page(
+        "API good practice attachment add",
+        LEAD,
+        lambda t: f"/api/v1/good-practice/{t.own_example}/attachments",
+        "post",
+        lambda t: {"file": SimpleUploadedFile("minutes.csv", b"Month,Actions\r\nMay,3\r\n", "text/csv")},
+        api=True,
+        once=True,
+    ),
+    Page(
+        "API good practice attachment delete",
+        LEAD,
+        lambda t: f"/api/v1/good-practice/attachments/{t.attachment}",
+        "delete",
+        api=True,
+        once=True,
+    ),
+    Page(
         "good practice submit",
         LEAD,
         lambda t: f"/good-practice/{t.own_example}/submit/",
@@ -684,6 +701,10 @@ def _request(page: Page, targets: Targets, clients: dict, tokens: dict):
             headers["HTTP_AUTHORIZATION"] = f"Bearer {tokens[page.who]}"
         if page.method == "get":
             return client.get(path, **headers)
+        if isinstance(data, dict) and any(hasattr(value, "read") for value in data.values()):
+            return getattr(client, page.method)(
+                path, data, **headers
+            )  # a file: multipart, as a form sends it
         return getattr(client, page.method)(path, data, content_type="application/json", **headers)
     client = clients.get(page.who) or Client()
     if page.method == "get":
@@ -737,6 +758,10 @@ def _effects(lead_client: Client) -> dict[str, bool]:
     lead = User.objects.get(email=LEAD)
     open_survey = Survey.objects.get(public_id=found["open_survey"])
     new_review = PartnershipReview.objects.filter(cycle__name=NEW_CYCLE, ccg__code=found["ccg"]).first()
+    files = AuditEvent.objects.filter(actor=lead, action__startswith="goodpractice.attachment_")
+    files_added = [e.after["attachments"] for e in files if e.action == "goodpractice.attachment_added"]
+    files_removed = [e.before["attachments"] for e in files if e.action == "goodpractice.attachment_removed"]
+    files_left = Attachment.objects.filter(example__organisation__code=found["ccg"]).exists()
     return {
         # the stakeholder the API added is the one the page removed
         "API survey stakeholder add": AuditEvent.objects.filter(
@@ -754,13 +779,11 @@ def _effects(lead_client: Client) -> dict[str, bool]:
         "good practice moderate": Example.objects.filter(
             organisation__code=found["ccg"], status=Example.Status.PUBLISHED, moderated_by__email=REGION
         ).exists(),
-        "good practice attachment add": AuditEvent.objects.filter(
-            action="goodpractice.attachment_added", actor=lead
-        ).exists(),
-        "good practice attachment delete": AuditEvent.objects.filter(
-            action="goodpractice.attachment_removed", actor=lead
-        ).exists()
-        and not Attachment.objects.filter(example__organisation__code=found["ccg"]).exists(),
+        # the page's file is costs.pdf, the API's minutes.csv; none is left
+        "good practice attachment add": ["costs.pdf"] in files_added,
+        "good practice attachment delete": ["costs.pdf"] in files_removed and not files_left,
+        "API good practice attachment add": ["minutes.csv"] in files_added,
+        "API good practice attachment delete": ["minutes.csv"] in files_removed and not files_left,
         "API good practice submit": Example.objects.filter(
             title=API_EXAMPLE, submitted_at__isnull=False
         ).exists(),
