@@ -250,6 +250,7 @@ PAGES: dict[str, str] = {
 
 # A forged POST (body from FORMS, empty by default) to pages that take forms.
 POSTS: dict[str, str] = {
+    "assessments:start":                             "visitor,admin,ccg_lead,ccg_staff=302 *=404",
     "accounts:revoke_token":                         "visitor,ccg_lead=302 *=404",
     "assessments:save_item":                         "visitor=302 ccg_lead,ccg_staff=200 *=404",
     "assessments:submit":                            "visitor=302 ccg_lead=200 ccg_staff=403 *=404",

@@ -60,11 +60,15 @@ def _status(result) -> tuple[str, str]:
     return "Completed", ""
 
 
-@login_required_get
+@require_http_methods(["GET", "POST"])
 def start(request, cycle_id, code):
-    """A CCG member's way into their self-assessment for a cycle: created on first visit."""
+    """A CCG member's way into their self-assessment for a cycle: its task list once it exists. Before that, a page
+    saying what starting it does, with the button (a POST) that starts it, so that nothing is made by following a
+    link."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
     cycle = get_object_or_404(
-        Cycle.objects.visible_to(request.user).select_related("framework"),
+        Cycle.objects.visible_to(request.user).select_related("framework", "previous"),
         public_id=cycle_id,
     )
     organisation = get_object_or_404(
@@ -73,11 +77,35 @@ def start(request, cycle_id, code):
     assessment = (
         Assessment.objects.visible_to(request.user).filter(cycle=cycle, organisation=organisation).first()
     )
-    if assessment is None:
-        if not permissions.is_ccg_member(request.user, organisation.pk):
-            raise Http404("No self-assessment")
+    if assessment is not None:
+        return redirect("assessments:task_list", assessment.public_id)
+    if not permissions.is_ccg_member(request.user, organisation.pk):
+        raise Http404("No self-assessment")
+    if request.method == "POST":
         assessment = services.assessment_get_or_create(cycle=cycle, organisation=organisation)
-    return redirect("assessments:task_list", assessment.public_id)
+        messages.success(request, f"The self-assessment of {organisation.name} for {cycle.name} is started.")
+        return redirect("assessments:task_list", assessment.public_id)
+    carries_over = (
+        cycle.kind == Cycle.Kind.ANNUAL_ASSURANCE
+        and cycle.previous_id
+        and Submission.objects.filter(
+            assessment__cycle=cycle.previous_id, assessment__organisation=organisation
+        ).exists()
+    )
+    framework = cycle.framework
+    return render(
+        request,
+        "assessments/start.html",
+        {
+            "cycle": cycle,
+            "organisation": organisation,
+            "framework": framework,
+            "items": Item.objects.filter(framework=framework).count(),
+            "domains": Domain.objects.filter(framework=framework).count(),
+            "carried_from": cycle.previous if carries_over else None,
+            "crumbs": [("Home", reverse("core:home"))],
+        },
+    )
 
 
 TASK_LIST_COLUMNS = [

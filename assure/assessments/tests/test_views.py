@@ -11,6 +11,9 @@ from django.utils.html import escape
 
 from assure.assessments import services
 from assure.assessments.models import Assessment, ItemResponse
+from assure.core.tests.helpers import page_text
+from assure.cycles.models import Cycle
+from assure.cycles.tests.factories import CycleFactory
 from assure.evidence.models import Evidence
 
 
@@ -37,6 +40,69 @@ def test_home_page_leads_a_ccg_member_into_their_self_assessment(demo, ccg_staff
     start = reverse("assessments:start", args=[demo.cycle.public_id, "07R"])
     assert f'href="{start}"' in home
     assert ccg_staff_client.get(start)["Location"] == _url("task_list", camden)
+
+
+def _new_cycle(demo, ccg, **fields):
+    """A cycle the CCG takes part in with no self-assessment made yet (joined without the join's receivers)."""
+    return CycleFactory(region=demo.region, ccgs=[ccg], **fields)
+
+
+def test_following_the_link_to_a_self_assessment_not_yet_started_makes_nothing(demo, ccg_staff_client):
+    cycle = _new_cycle(demo, demo.ccg, name="London wave 4")
+    start = reverse("assessments:start", args=[cycle.public_id, "07R"])
+
+    page = ccg_staff_client.get(start)
+
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Start the NHS Camden CCG self-assessment" in text and "London wave 4" in text
+    assert "77 items in 6 domains" in text and "It will start empty." in text
+    assert not Assessment.objects.filter(cycle=cycle).exists()
+
+
+def test_the_start_button_makes_the_self_assessment_once(demo, ccg_staff_client):
+    cycle = _new_cycle(demo, demo.ccg)
+    start = reverse("assessments:start", args=[cycle.public_id, "07R"])
+
+    started = ccg_staff_client.post(start)
+
+    assessment = Assessment.objects.get(cycle=cycle, organisation=demo.ccg)
+    assert started["Location"] == _url("task_list", assessment)
+    assert assessment.is_draft and assessment.responses.count() == 77
+    assert ccg_staff_client.post(start)["Location"] == _url("task_list", assessment)
+    assert ccg_staff_client.get(start)["Location"] == _url("task_list", assessment)
+    assert Assessment.objects.filter(cycle=cycle).count() == 1
+
+
+def test_the_start_page_says_what_carries_over_from_the_last_submission(demo, ccg2_lead_client):
+    cycle = _new_cycle(
+        demo, demo.ccg2, kind=Cycle.Kind.ANNUAL_ASSURANCE, previous=demo.cycle, name="London 2013-14"
+    )
+    start = reverse("assessments:start", args=[cycle.public_id, "08H"])
+
+    text = page_text(ccg2_lead_client.get(start))
+    assert f"It will start from your last submission in {demo.cycle.name}" in text
+
+    ccg2_lead_client.post(start)
+    assessment = Assessment.objects.get(cycle=cycle, organisation=demo.ccg2)
+    assert assessment.responses.filter(carried_over=True).exists()
+
+
+@pytest.mark.parametrize("who", ["region_client", "assessor_client", "ccg2_lead_client", "hwb_lead_client"])
+def test_only_the_ccgs_people_can_start_its_self_assessment(demo, request, who):
+    cycle = _new_cycle(demo, demo.ccg)
+    start = reverse("assessments:start", args=[cycle.public_id, "07R"])
+    visitor = request.getfixturevalue(who)
+    assert visitor.get(start).status_code == 404
+    assert visitor.post(start).status_code == 404
+    assert not Assessment.objects.filter(cycle=cycle).exists()
+
+
+def test_a_visitor_is_asked_to_sign_in_first(demo, client):
+    cycle = _new_cycle(demo, demo.ccg)
+    start = reverse("assessments:start", args=[cycle.public_id, "07R"])
+    assert client.post(start)["Location"].startswith(reverse("accounts:login"))
+    assert not Assessment.objects.filter(cycle=cycle).exists()
 
 
 def test_task_list_shows_each_domain_with_status_level_and_evidence(

@@ -670,6 +670,15 @@ PAGES = [
         lambda t: {},
         once=True,
     ),
+    Page("self-assessment start page", LEAD, lambda t: f"/assessments/start/{t.new_cycle}/{t.ccg}/"),
+    Page(
+        "self-assessment start",
+        LEAD,
+        lambda t: f"/assessments/start/{t.new_cycle}/{t.ccg}/",
+        "post",
+        lambda t: {},
+        once=True,
+    ),
     Page(
         "API self-assessment submit",
         LEAD,
@@ -793,6 +802,9 @@ def _effects(lead_client: Client) -> dict[str, bool]:
         "partnership review open": new_review is not None,
         "partnership side release": bool(new_review and new_review.ccg_released_at),
         "API partnership side release": bool(new_review and new_review.hwb_released_at),
+        "self-assessment start": Assessment.objects.filter(
+            cycle__name=NEW_CYCLE, organisation__code=found["ccg"]
+        ).exists(),
         "survey start": Survey.objects.filter(
             cycle__name=NEW_CYCLE, organisation__code=found["ccg"]
         ).exists(),
