@@ -87,7 +87,7 @@ class ExampleOut(Schema):
     themes: list[ThemeRef]
     items: list[str] = Field(description="Codes of the items it is tagged with.")
     attachments: list[str] = Field(description="Download addresses of its files.")
-    files: list[AttachmentOut] = Field(description="Its files, in the order they were added.")
+    files: list[AttachmentOut] = Field(description="Its files, by name.")
     published_at: datetime.datetime | None
     url: str = Field(description="The example's web page.")
 

@@ -123,3 +123,38 @@ def test_a_regional_lead_creates_annual_assurance_and_the_ccg_lead_confirms_an_i
     expect(ccg_page.locator("#item-1-1")).not_to_contain_text("Carried over, to be confirmed")
     expect(ccg_page.locator("#item-1-2")).to_contain_text("Carried over, to be confirmed")
     _check(ccg_page, live_server)
+
+
+def test_a_ccg_lead_starts_the_self_assessment_of_a_new_authorisation_wave(
+    new_context, live_server, demo_site, sign_in
+):
+    today = datetime.date.today()
+    # Given the regional lead has made an authorisation wave with NHS Camden CCG in it
+    lead_page = new_context().new_page()
+    sign_in(lead_page, "region@example.org")
+    lead_page.goto("/cycles/new/")
+    lead_page.get_by_label("Name", exact=True).fill("London CCG authorisation, wave 4")
+    lead_page.get_by_label("Authorisation wave").check()
+    lead_page.get_by_label("Start date").fill(today.isoformat())
+    lead_page.get_by_label("End date").fill((today + datetime.timedelta(days=200)).isoformat())
+    lead_page.get_by_label("NHS Camden CCG (07R)").check()
+    lead_page.get_by_role("button", name="Create the cycle").click()
+    expect(lead_page.get_by_role("heading", level=1)).to_have_text("London CCG authorisation, wave 4")
+
+    # When Camden's CCG lead follows the link to the wave's self-assessment from their home page
+    ccg_page = new_context().new_page()
+    sign_in(ccg_page, "ccg.lead@example.org")
+    ccg_page.goto("/")
+    card = ccg_page.locator(".nhsuk-card", has_text="London CCG authorisation, wave 4")
+    card.get_by_role("link", name="NHS Camden CCG self-assessment").click()
+
+    # Then a page says what starting does, and it passes axe and fits 320px
+    expect(ccg_page.get_by_role("heading", level=1)).to_have_text("Start the NHS Camden CCG self-assessment")
+    expect(ccg_page.get_by_role("main")).to_contain_text("It will start empty.")
+    _check(ccg_page, live_server)
+
+    # When they start it, the task list opens with every domain not started
+    ccg_page.get_by_role("button", name="Start the self-assessment").click()
+    expect(ccg_page.get_by_role("main")).to_contain_text("is started")
+    expect(ccg_page.get_by_role("main")).to_contain_text("Domain 1:")
+    _check(ccg_page, live_server)
