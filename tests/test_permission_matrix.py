@@ -349,6 +349,9 @@ API: dict[str, str] = {
     "GET /api/v1/surveys/{id}/results#open":         "visitor=401 admin,region_lead,assessor,ccg_lead,ccg_staff=409 *=404",
     "GET /api/v1/partnerships/{id}#agreed":          "visitor=401 admin,region_lead,assessor,ccg2_lead=200 *=404",
     "GET /api/v1/good-practice/{id}#published":      "*=200",
+    "GET /api/v1/good-practice/attachments/{id}":     "admin,region_lead,ccg_lead,ccg_staff=200 *=404",
+    "GET /api/v1/good-practice/attachments/{id}#published": "*=200",
+    "GET /api/v1/assessments/{id}/evidence/{evidence_id}/file": "visitor=401 admin,ccg_lead,ccg_staff=200 *=404",
     "GET /api/v1/good-practice/{id}#awaiting":       "admin,region_lead=200 *=404",
 }
 # fmt: on
@@ -547,6 +550,11 @@ API_KWARGS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "/api/v1/surveys/{id}/results#open": lambda w: {"id": w.open_survey.public_id},
     "/api/v1/partnerships/{id}#agreed": lambda w: {"id": w.agreed_review.public_id},
     "/api/v1/good-practice/{id}#published": lambda w: {"id": w.published.public_id},
+    "/api/v1/good-practice/attachments/{id}#published": lambda w: {"id": w.attachment.public_id},
+    "/api/v1/assessments/{id}/evidence/{evidence_id}/file": lambda w: {
+        "id": w.draft.public_id,
+        "evidence_id": w.evidence.public_id,
+    },
     "/api/v1/good-practice/{id}#awaiting": lambda w: {"id": w.awaiting.public_id},
 }
 

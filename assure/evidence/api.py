@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from assure.assessments.api import InvalidOut, Message
 from assure.assessments.models import Assessment
 from assure.core import permissions
+from assure.core.downloads import FILE_RESPONSE, file_download
 from assure.core.pagination import ApiPagination, Rows
 
 from . import services
@@ -43,6 +44,7 @@ class EvidenceOut(Schema):
     content_type: str | None
     size: int | None = Field(description="The file's size in bytes.")
     download_url: str | None = Field(description="Where the file can be downloaded (signed-in web session).")
+    file_url: str | None = Field(description="Where the file can be downloaded with your token, in this API.")
     domains: list[int] = Field(description="Numbers of the domains it supports.")
     items: list[str] = Field(description="Codes of the items it is linked to.")
     created_at: datetime.datetime
@@ -67,7 +69,8 @@ def _assessment(request, public_id: UUID) -> Assessment:
     )
 
 
-def _out(evidence: Evidence) -> dict:
+def _out(evidence: Evidence, assessment_id: UUID) -> dict:
+    """`assessment_id`: the self-assessment the evidence was reached through, for its `file_url`."""
     return {
         "id": str(evidence.public_id),
         "title": evidence.title,
@@ -79,6 +82,9 @@ def _out(evidence: Evidence) -> dict:
         "content_type": evidence.content_type or None,
         "size": evidence.size,
         "download_url": reverse("evidence:download", args=[evidence.public_id]) if evidence.file else None,
+        "file_url": reverse("api:evidence_file", args=[assessment_id, evidence.public_id])
+        if evidence.file
+        else None,
         "domains": sorted(d.number for d in evidence.domains.all()),
         "items": [i.code for i in evidence.items.all()],  # in framework order (Item's default ordering)
         "created_at": evidence.created_at,
@@ -111,7 +117,7 @@ def evidence_list(request, id: UUID):
         .prefetch_related("domains", "items")
         .order_by("-document_date", "title", "pk")
     )
-    return Rows(evidence, _out)
+    return Rows(evidence, lambda row: _out(row, assessment.public_id))
 
 
 @router.post(
@@ -175,4 +181,29 @@ def evidence_create(request, id: UUID, payload: Form[EvidenceIn], file: File[Upl
         .prefetch_related("domains", "items")
         .get(pk=evidence.pk)
     )
-    return Status(201, _out(evidence))
+    return Status(201, _out(evidence, assessment.public_id))
+
+
+@router.get(
+    "/{uuid:id}/evidence/{uuid:evidence_id}/file",
+    response={200: None, 404: Message},
+    url_name="evidence_file",
+    summary="Download an evidence file",
+    openapi_extra=FILE_RESPONSE,
+)
+def evidence_file(request, id: UUID, evidence_id: UUID):
+    """The uploaded file of a piece of the CCG's evidence that you may see, as an attachment; its `file_url`.
+    `404` for evidence that is a link, or that you may not see."""
+    assessment = _assessment(request, id)
+    evidence = get_object_or_404(
+        Evidence.objects.visible_to(request.auth).filter(organisation=assessment.organisation_id),
+        public_id=evidence_id,
+    )
+    if not evidence.file:
+        return Status(404, {"detail": "This evidence is a link, not a file."})
+    return file_download(
+        evidence.file,
+        name=evidence.original_name or "evidence",
+        content_type=evidence.content_type,
+        private=True,
+    )

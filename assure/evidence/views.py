@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assure.core import permissions
+from assure.core.downloads import file_download
 from assure.core.views import login_required_get
 from assure.cycles.models import Cycle
 from assure.frameworks.models import EvidenceType, Framework
@@ -191,19 +192,12 @@ def download(request, public_id):
     evidence = _evidence(request, public_id)
     if not evidence.file:
         raise Http404("This evidence is a link, not a file")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name or "evidence",
-        content_type=evidence.content_type or "application/octet-stream",
+    return file_download(
+        evidence.file,
+        name=evidence.original_name or "evidence",
+        content_type=evidence.content_type,
+        private=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_POST

@@ -24,6 +24,7 @@ from ninja.files import UploadedFile
 from assure.assessments.api import InvalidOut, Message
 from assure.config.api import PersonalToken
 from assure.core import permissions
+from assure.core.downloads import FILE_RESPONSE, file_download
 from assure.evidence.filetypes import ALLOWED_EXTENSIONS, UploadRejected
 from assure.frameworks.models import Domain, Item, Theme
 from assure.organisations.models import Organisation
@@ -71,6 +72,9 @@ class AttachmentOut(Schema):
     content_type: str
     size: int = Field(description="In bytes.")
     download_url: str
+    file_url: str = Field(
+        description="Where it can be downloaded in this API (with your token, for a draft's)."
+    )
 
 
 class ExampleOut(Schema):
@@ -179,6 +183,7 @@ def _attachment_out(attachment: Attachment) -> dict:
         "content_type": attachment.content_type,
         "size": attachment.size,
         "download_url": _download_url(attachment),
+        "file_url": settings.SITE_URL + reverse("api:attachment_file", args=[attachment.public_id]),
     }
 
 
@@ -408,6 +413,28 @@ def _file_invalid(message: str) -> dict:
         "detail": [{"loc": ["form", "file"], "msg": message, "type": "value_error"}],
         "errors": {"file": message},
     }
+
+
+@router.get(
+    "/attachments/{uuid:id}",
+    response={200: None, 404: Message},
+    auth=OPTIONAL_AUTH,
+    url_name="attachment_file",
+    summary="Download a file of an example",
+    openapi_extra=FILE_RESPONSE,
+)
+def attachment_file(request, id: UUID):
+    """A published example's file, for anyone; with a token also the files of examples you may see in any
+    state. `404` for any other."""
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.auth).select_related("example"), public_id=id
+    )
+    return file_download(
+        attachment.file,
+        name=attachment.original_name or "attachment",
+        content_type=attachment.content_type,
+        private=not attachment.example.is_published,
+    )
 
 
 @router.delete(

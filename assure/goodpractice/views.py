@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assure.core import permissions
+from assure.core.downloads import file_download
 from assure.core.views import login_required_get
 from assure.evidence.filetypes import UploadRejected
 from assure.frameworks.models import Domain, Theme
@@ -397,21 +398,12 @@ def delete_attachment(request, public_id):
 @require_GET
 def download(request, public_id):
     attachment = _attachment(request, public_id)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name or "attachment",
-        content_type=attachment.content_type or "application/octet-stream",
+    return file_download(
+        attachment.file,
+        name=attachment.original_name or "attachment",
+        content_type=attachment.content_type,
+        private=not attachment.example.is_published,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if not attachment.example.is_published:
-        response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required_get

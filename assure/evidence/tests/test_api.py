@@ -245,3 +245,47 @@ def test_list_queries_stay_flat(assessment, api_for, demo, django_assert_max_num
         evidence.domains.set(domains)
     with django_assert_max_num_queries(before):
         assert len(client.get(evidence_url(assessment)).json()["items"]) >= 10
+
+
+# Downloading --------------------------------------------------------------------------------------------------
+
+
+def test_an_evidence_file_downloads_with_a_token_from_its_file_url(assessment, api_for, demo):
+    upload = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
+    body = api_for(demo.ccg_staff).post(evidence_url(assessment), data=fields(demo, file=upload)).json()
+    assert body["file_url"] == f"{evidence_url(assessment)}/{body['id']}/file"
+
+    response = api_for(demo.ccg_lead).get(body["file_url"])
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    listed = api_for(demo.ccg_lead).get(evidence_url(assessment)).json()["items"]
+    assert next(e for e in listed if e["id"] == body["id"])["file_url"] == body["file_url"]
+
+
+def test_an_evidence_file_is_404_for_a_link_and_for_those_who_may_not_see_it(assessment, api_for, demo):
+    upload = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
+    file_url = (
+        api_for(demo.ccg_staff)
+        .post(evidence_url(assessment), data=fields(demo, file=upload))
+        .json()["file_url"]
+    )
+    link = api_for(demo.ccg_staff).post(
+        evidence_url(assessment), data=fields(demo, url="https://example.org/x")
+    )
+    link_url = f"{evidence_url(assessment)}/{link.json()['id']}/file"
+    assert link.json()["file_url"] is None
+
+    refused = api_for(demo.ccg_lead).get(link_url)
+    assert refused.status_code == 404 and refused.json() == {"detail": "This evidence is a link, not a file."}
+    # another CCG, and an assessor before the self-assessment is submitted
+    assert api_for(demo.ccg2_lead).get(file_url).status_code == 404
+    assert api_for(demo.assessor).get(file_url).status_code == 404
+    # another CCG's self-assessment does not reach Camden's evidence either
+    other = assessment_services.assessment_get_or_create(cycle=assessment.cycle, organisation=demo.ccg2)
+    evidence_id = file_url.removesuffix("/file").rsplit("/", 1)[-1]
+    assert api_for(demo.ccg2_lead).get(f"{evidence_url(other)}/{evidence_id}/file").status_code == 404

@@ -253,3 +253,35 @@ def test_only_the_organisations_people_add_or_remove_files(gp, client, token_for
     assert _upload(client, gp.draft, None).status_code == 401
     assert client.delete(url).status_code == 401
     assert list(gp.draft.attachments.all()) == [attachment]
+
+
+def test_a_file_downloads_from_its_file_url_for_those_who_may_see_the_example(gp, client, token_for, demo):
+    token = token_for(demo.ccg_staff)
+    body = _upload(client, gp.draft, token).json()
+    assert body["file_url"].endswith(f"/api/v1/good-practice/attachments/{body['id']}")
+    url = f"{BASE}/attachments/{body['id']}"
+
+    response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"] == 'attachment; filename="costs.pdf"'
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"  # a draft's
+    # a draft's file is the draft's people's: not the public's, nor another CCG's
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(url, headers={"Authorization": f"Bearer {token_for(demo.ccg2_lead)}"}).status_code == 404
+    )
+
+
+def test_a_published_examples_file_downloads_for_anyone(gp, client, token_for, demo):
+    attachment = services.attachment_add(
+        example=gp.draft, user=demo.ccg_lead, upload=SimpleUploadedFile("costs.pdf", PDF)
+    )
+    Example.objects.filter(pk=gp.draft.pk).update(status=Example.Status.PUBLISHED)
+
+    response = client.get(f"{BASE}/attachments/{attachment.public_id}")
+
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert "Cache-Control" not in response

@@ -325,6 +325,12 @@ PAGES = [
         api=True,
     ),
     Page("API evidence", LEAD, lambda t: f"/api/v1/assessments/{t.draft}/evidence", api=True),
+    Page(
+        "API evidence file",
+        LEAD,
+        lambda t: f"/api/v1/assessments/{t.draft}/evidence/{t.evidence}/file",
+        api=True,
+    ),
     Page("partnership reviews", LEAD, lambda t: "/partnerships/"),
     Page("partnership review", LEAD, lambda t: f"/partnerships/{t.review}/"),
     Page("partnership review (HWB lead)", HWB, lambda t: f"/partnerships/{t.review}/"),
@@ -544,6 +550,12 @@ PAGES = [
         "good practice attachment download",
         LEAD,
         lambda t: f"/good-practice/attachments/{t.attachment}/download/",
+    ),
+    Page(
+        "API good practice attachment file",
+        LEAD,
+        lambda t: f"/api/v1/good-practice/attachments/{t.attachment}",
+        api=True,
     ),
     Page(
         "good practice attachment delete",
