@@ -390,10 +390,6 @@ def attachment_create(request, id: UUID, file: File[UploadedFile] = None):
     example = get_object_or_404(Example.objects.visible_to(request.auth), public_id=id)
     if not permissions.can_submit_good_practice(request.auth, example.organisation_id):
         return Status(403, {"detail": "Only the organisation's own people can add files to its examples."})
-    if not example.is_editable:
-        return Status(
-            409, {"detail": "Files can be added only while the example is a draft or being changed."}
-        )
     form = AttachmentForm({}, {"file": file} if file is not None else {})
     if not form.is_valid():
         return Status(422, _file_invalid(" ".join(form.errors["file"])))
