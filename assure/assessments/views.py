@@ -93,6 +93,7 @@ def start(request, cycle_id, code):
         ).exists()
     )
     framework = cycle.framework
+    spec = framework.spec  # parsed once per process: no query to count what the framework holds
     return render(
         request,
         "assessments/start.html",
@@ -100,8 +101,8 @@ def start(request, cycle_id, code):
             "cycle": cycle,
             "organisation": organisation,
             "framework": framework,
-            "items": Item.objects.filter(framework=framework).count(),
-            "domains": Domain.objects.filter(framework=framework).count(),
+            "items": sum(len(domain.items) for domain in spec.domains),
+            "domains": len(spec.domains),
             "carried_from": cycle.previous if carries_over else None,
             "crumbs": [("Home", reverse("core:home"))],
         },

@@ -9,8 +9,8 @@ import datetime
 import functools
 from uuid import UUID
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -72,13 +72,21 @@ def _assessment(request, public_id: UUID) -> Assessment:
 
 
 @functools.cache
+def _download_url() -> UrlPattern:
+    """An evidence file's address on the web pages (a signed-in session), reversed once."""
+    return UrlPattern("evidence:download")
+
+
+@functools.cache
 def _file_url() -> UrlPattern:
     """An evidence file's address in this API, reversed once rather than once per row of a list."""
     return UrlPattern("api:evidence_file", PUBLIC_ID, PUBLIC_ID)
 
 
 def _out(evidence: Evidence, assessment_id: UUID) -> dict:
-    """`assessment_id`: the self-assessment the evidence was reached through, for its `file_url`."""
+    """`assessment_id`: the self-assessment the evidence was reached through, for its `file_url`. Addresses are
+    absolute (`SITE_URL`), as the good practice API's are."""
+    site = settings.SITE_URL
     return {
         "id": str(evidence.public_id),
         "title": evidence.title,
@@ -89,8 +97,8 @@ def _out(evidence: Evidence, assessment_id: UUID) -> dict:
         "file_name": (evidence.original_name or None) if evidence.file else None,
         "content_type": evidence.content_type or None,
         "size": evidence.size,
-        "download_url": reverse("evidence:download", args=[evidence.public_id]) if evidence.file else None,
-        "file_url": _file_url().format(assessment_id, evidence.public_id) if evidence.file else None,
+        "download_url": site + _download_url().format(evidence.public_id) if evidence.file else None,
+        "file_url": site + _file_url().format(assessment_id, evidence.public_id) if evidence.file else None,
         "domains": sorted(d.number for d in evidence.domains.all()),
         "items": [i.code for i in evidence.items.all()],  # in framework order (Item's default ordering)
         "created_at": evidence.created_at,

@@ -16,10 +16,14 @@ import pytest
 import responses
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from assure.accounts.models import User
 from assure.accounts.tests.factories import UserFactory
 from assure.core.tests.helpers import page_text
+from assure.organisations.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +207,34 @@ def test_a_replayed_or_made_up_state_is_refused(client, sso, demo):
 
     assert response.status_code == 302
     assert signed_in_email(client) is None
+
+
+def _sign_in_queries(provider: FakeProvider, email: str) -> tuple[int, int]:
+    """The queries of single sign-on's two requests (start, then the provider's redirect back), for a new
+    browser signing in as `email`."""
+    client = Client()
+    provider.claims = {"email": email, "email_verified": True}
+    with CaptureQueriesContext(connection) as start:
+        response = client.get("/accounts/sso/start/?next=/accounts/profile/")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+    provider.nonce = query["nonce"]
+    with CaptureQueriesContext(connection) as callback:
+        response = client.get(
+            "/accounts/sso/callback/", {"code": "code-from-provider", "state": query["state"]}
+        )
+    assert response["Location"] == "/accounts/profile/"
+    assert signed_in_email(client) == email
+    return len(start), len(callback)
+
+
+def test_signing_in_with_the_provider_makes_as_many_queries_among_ten_times_the_people(sso):
+    """The two single sign-on routes, counted here rather than in the national query-count test, which has no
+    identity provider: the same queries with ten times as many people, each with an organisation."""
+    MembershipFactory.create_batch(3)
+    small = _sign_in_queries(sso, MembershipFactory().user.email)
+    MembershipFactory.create_batch(30)
+    large = _sign_in_queries(sso, MembershipFactory().user.email)
+
+    assert small == large
+    start, callback = large
+    assert start <= 4 and callback <= 20, large

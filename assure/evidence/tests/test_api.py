@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -73,7 +74,7 @@ def test_upload_a_small_pdf(assessment, api_for, demo):
     assert body["url"] is None
     assert body["size"] == len(PDF)
     assert body["content_type"] == "application/pdf"
-    assert body["download_url"] == f"/evidence/{evidence.public_id}/download/"
+    assert body["download_url"] == f"{settings.SITE_URL}/evidence/{evidence.public_id}/download/"
     assert body["domains"] == [3, 4]
     assert body["items"] == [i.code for i in items]
     assert evidence.organisation == demo.ccg
@@ -253,7 +254,7 @@ def test_list_queries_stay_flat(assessment, api_for, demo, django_assert_max_num
 def test_an_evidence_file_downloads_with_a_token_from_its_file_url(assessment, api_for, demo):
     upload = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
     body = api_for(demo.ccg_staff).post(evidence_url(assessment), data=fields(demo, file=upload)).json()
-    assert body["file_url"] == f"{evidence_url(assessment)}/{body['id']}/file"
+    assert body["file_url"] == f"{settings.SITE_URL}{evidence_url(assessment)}/{body['id']}/file"
 
     response = api_for(demo.ccg_lead).get(body["file_url"])
 
