@@ -139,6 +139,23 @@ class SourceLinks:
         return None
 
 
+# The columns of the development plan's actions and their relations that the page and its export show.
+SHOWN = [
+    *(field.name for field in Action._meta.concrete_fields),
+    "owner__full_name",
+    "owner__email",
+    "domain__number",
+    "domain__short_title",
+    "item__code",
+    "item__domain__number",
+    "agreed_item__item__code",
+    "agreed_item__review__hwb__name",
+    "carried_from__public_id",
+    "carried_from__plan__cycle__public_id",
+    "carried_from__plan__cycle__name",
+]
+
+
 def _actions(plan: Plan | None, user):
     if plan is None:
         return Action.objects.visible_to(user).none()
@@ -153,10 +170,11 @@ def _actions(plan: Plan | None, user):
             "agreed_item__review__hwb",
             "carried_from__plan__cycle",
         )
-        # An agreed review's snapshot (some 35 KB) is not shown here: it was read and decoded once per action.
-        # Nor is who changed an action last; each relation joined made PostgreSQL's planning of this query longer
-        # (12 tables: some 2 ms, more than reading the rows).
-        .defer("agreed_item__review__snapshot")
+        # Of the relations, only what the page and its export show: all their columns made some 290 a page for
+        # Django to compile and read, an agreed review's snapshot (some 35 KB) among them. Nor is who changed an
+        # action last joined; each relation made PostgreSQL's planning of this query longer (12 tables: some 2 ms,
+        # more than reading the rows).
+        .only(*SHOWN)
         # Unordered: the page sorts the actions itself (`_sorted`); with seven relations selected, Django's
         # compiling of the default ordering was 1.2 ms of the query's 4.6.
         .order_by()
